@@ -1,0 +1,173 @@
+"""`dtu`: start the fleet, print its environment, check, reset and seed it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import httpx
+import yaml
+
+from services.core.app import build_app
+from services.core.server import PortInUse, Served, bind_socket, serve_all
+from services.core.settings import TwinSettings
+from services.fleet import TwinEntry, select
+
+
+def _settings(entry: TwinEntry, host: str | None, data_dir: str | None, ports: dict[str, int]) -> TwinSettings:
+    return TwinSettings.from_env(
+        entry.name,
+        entry.default_port,
+        host=host,
+        data_dir=Path(data_dir) if data_dir else None,
+        port=ports.get(entry.name),
+    )
+
+
+def _parse_ports(values: tuple[str, ...]) -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for value in values:
+        name, _, port = value.partition("=")
+        if not port.isdigit():
+            raise click.BadParameter(f"expected NAME=PORT, got {value!r}", param_hint="--port")
+        ports[name] = int(port)
+    return ports
+
+
+def _entries(services: str | None) -> list[TwinEntry]:
+    try:
+        return select(services)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--services") from None
+
+
+@click.group()
+def main() -> None:
+    """DTU, the Digital Twin Universe."""
+
+
+@main.command()
+@click.option("--services", help="Comma-separated twins to start (default: all).")
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False), help="Keep state in SQLite files here (survives restarts)."
+)
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
+@click.option("--port", "ports", multiple=True, help="Override a port: NAME=PORT (repeatable).")
+@click.option("--log-level", default="warning", show_default=True)
+def up(services: str | None, data_dir: str | None, host: str | None, ports: tuple[str, ...], log_level: str) -> None:
+    """Start the fleet in the foreground; Ctrl-C stops it."""
+    started = time.perf_counter()
+    entries = _entries(services)
+    port_map = _parse_ports(ports)
+    settings = [_settings(entry, host, data_dir, port_map) for entry in entries]
+    sockets = []
+    try:
+        for entry, s in zip(entries, settings, strict=True):
+            sockets.append(bind_socket(entry.name, s.host, s.port))
+    except PortInUse as exc:
+        for sock in sockets:
+            sock.close()
+        click.echo(f"dtu: {exc}. Stop whatever holds it, or choose another: --port {exc.service}=PORT", err=True)
+        sys.exit(2)
+    served = []
+    for entry, s in zip(entries, settings, strict=True):
+        app = build_app(entry.spec(), s)
+        served.append(Served(entry.name, app, s.host, s.port))
+    click.echo(f"DTU fleet ready in {time.perf_counter() - started:.2f}s")
+    for s, item in zip(settings, served, strict=True):
+        runtime = item.app.state.runtime
+        tenant = runtime.tenants.get("default")
+        click.echo(f"\n  {runtime.spec.title:<8} {s.base_url}   (control plane: {s.base_url}/_dtu/openapi.json)")
+        for key, value in runtime.spec.env_vars(tenant.credentials).items():
+            click.echo(f"    {key}={value}")
+    click.echo("\nCtrl-C stops the fleet.")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_all(served, sockets, log_level))
+
+
+def _fetch_default(entry: TwinEntry, settings: TwinSettings, tenant: str) -> dict[str, Any] | None:
+    try:
+        response = httpx.get(f"{settings.base_url}/_dtu/tenants/{tenant}", timeout=1.0)
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None
+    credentials: dict[str, Any] = response.json()["credentials"]
+    return credentials
+
+
+@main.command()
+@click.option("--services", help="Comma-separated twins (default: all).")
+@click.option("--tenant", default="default", show_default=True, help="Tenant whose credentials to print.")
+def env(services: str | None, tenant: str) -> None:
+    """Print `export` lines for the fleet's URLs and credentials: eval "$(dtu env)"."""
+    for entry in _entries(services):
+        spec = entry.spec()
+        settings = TwinSettings.from_env(entry.name, entry.default_port)
+        credentials = _fetch_default(entry, settings, tenant)
+        if credentials is None:
+            if tenant != "default":
+                raise click.ClickException(f"{entry.name}: fleet not reachable at {settings.base_url}")
+            credentials = spec.default_credentials(settings)
+        for key, value in spec.env_vars(credentials).items():
+            click.echo(f"export {key}={shlex.quote(str(value))}")
+
+
+@main.command()
+@click.option("--services", help="Comma-separated twins (default: all).")
+def status(services: str | None) -> None:
+    """Health of each twin; exit 1 when any is down."""
+    down = 0
+    for entry in _entries(services):
+        settings = TwinSettings.from_env(entry.name, entry.default_port)
+        try:
+            health = httpx.get(f"{settings.base_url}/_dtu/health", timeout=1.0).json()
+            click.echo(f"{entry.name:<8} up    {settings.base_url}  tenants={health.get('tenants')}")
+        except (httpx.HTTPError, ValueError):
+            click.echo(f"{entry.name:<8} down  {settings.base_url}")
+            down += 1
+    sys.exit(1 if down else 0)
+
+
+def _control(entry: TwinEntry, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    settings = TwinSettings.from_env(entry.name, entry.default_port)
+    try:
+        return httpx.request(method, f"{settings.base_url}/_dtu{path}", timeout=30.0, **kwargs)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{entry.name}: not reachable at {settings.base_url} ({exc})") from None
+
+
+@main.command()
+@click.option("--services", help="Comma-separated twins (default: all).")
+def reset(services: str | None) -> None:
+    """Reset twins to their initial state (default tenant recreated)."""
+    for entry in _entries(services):
+        response = _control(entry, "POST", "/reset")
+        click.echo(f"{entry.name}: {response.json().get('status', response.text)}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--tenant", default="default", show_default=True)
+def seed(file: str, tenant: str) -> None:
+    """Seed running twins from a YAML/JSON file with one top-level key per twin (slack: ...)."""
+    document = yaml.safe_load(Path(file).read_text())
+    if not isinstance(document, dict):
+        raise click.ClickException("the seed file must be a mapping of twin name to seed document")
+    entries = _entries(",".join(document))
+    for entry in entries:
+        response = _control(entry, "POST", f"/tenants/{tenant}/seed", json=document[entry.name])
+        if response.status_code != 200:
+            raise click.ClickException(f"{entry.name}: {response.text}")
+        click.echo(f"{entry.name}: {json.dumps(response.json()['created'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared machinery for every twin. Nothing in this package knows any vendor."""

@@ -1,0 +1,54 @@
+"""A twin served on a real socket from a background thread, for tests.
+
+As in httpx's own test suite: uvicorn runs in a thread on a pre-bound socket
+(port 0 picks a free port), so SDK clients talk to it over real HTTP.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from services.core.server import bind_socket, uvicorn_config
+
+
+class ThreadedServer:
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0, name: str = "twin") -> None:
+        self.app = app
+        self.socket = bind_socket(name, host, port)
+        self.host, self.port = self.socket.getsockname()[:2]
+        self.server = uvicorn.Server(uvicorn_config(app))
+        self.thread = threading.Thread(target=self._run, name=f"dtu-{name}", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def _run(self) -> None:
+        self.server.run(sockets=[self.socket])
+
+    def start(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("twin server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+        self.socket.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

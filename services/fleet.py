@@ -1,0 +1,37 @@
+"""The fleet: which twins exist, and how to load each one. The only place that lists them."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from services.core.twin import TwinSpec
+
+
+@dataclass(frozen=True)
+class TwinEntry:
+    name: str
+    module: str  # exposes SPEC: TwinSpec
+    default_port: int
+
+    def spec(self) -> TwinSpec:
+        spec: TwinSpec = importlib.import_module(self.module).SPEC
+        return spec
+
+
+TWINS: dict[str, TwinEntry] = {entry.name: entry for entry in (TwinEntry("slack", "services.slack.app", 4103),)}
+
+# Ports reserved for twins still to come, so the numbering is stable from day one.
+PLANNED_PORTS = {"okta": 4101, "jira": 4102, "google": 4104}
+
+
+def select(names: str | None) -> list[TwinEntry]:
+    if not names:
+        return list(TWINS.values())
+    chosen = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        if name not in TWINS:
+            known = ", ".join(TWINS)
+            raise KeyError(f"unknown service {name!r} (available: {known})")
+        chosen.append(TWINS[name])
+    return chosen

@@ -1,0 +1,117 @@
+"""pytest fixtures serving twins to a user's own tests, as moto's mock_aws serves boto3.
+
+    def test_bot(dtu_slack):
+        client = WebClient(token=dtu_slack.bot_token, base_url=dtu_slack.url)
+
+One server per twin per test session (in memory, or `DTU_DATABASE_URL`), and a fresh
+tenant per test, so state never leaks between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from services.core.app import build_app
+from services.core.settings import TwinSettings
+from services.core.testing import ThreadedServer
+from services.fleet import TWINS
+
+
+@dataclass
+class TwinHandle:
+    """One tenant of a running twin: its URLs, credentials, and the control plane."""
+
+    service: str
+    base_url: str  # the twin's root, e.g. http://127.0.0.1:PORT
+    tenant_id: str
+    credentials: dict[str, Any]
+    _client: httpx.Client = field(repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Credentials read as attributes: dtu_slack.bot_token, dtu_slack.url, ...
+        try:
+            return self.credentials[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Call this tenant's control plane: path relative to /_dtu/tenants/<id> (or absolute /_dtu/...)."""
+        url = path if path.startswith("/_dtu") else f"/_dtu/tenants/{self.tenant_id}{path}"
+        return self._client.request(method, self.base_url + url, **kwargs)
+
+    def fault(self, **rule: Any) -> dict[str, Any]:
+        """Inject a fault scoped to this tenant; returns the rule."""
+        response = self.control("POST", "/_dtu/faults", json={"tenant": self.tenant_id, **rule})
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        response = self.control("GET", "/_dtu/journal", params={"tenant": self.tenant_id, **filters})
+        entries: list[dict[str, Any]] = response.json()["entries"]
+        return entries
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        result: dict[str, Any] = self.control("POST", "/clock", json={"action": "advance", "seconds": seconds}).json()
+        return result
+
+
+class TwinServer:
+    def __init__(self, service: str) -> None:
+        entry = TWINS[service]
+        settings = TwinSettings.from_env(service, 0, port=0)
+        self.app = build_app(entry.spec(), settings)
+        self.server = ThreadedServer(self.app, name=service).start()
+        # The twin must advertise the URL it really listens on (upload URLs, permalinks...).
+        settings.port = self.server.port
+        self.runtime = self.app.state.runtime
+        self.client = httpx.Client(timeout=30.0)
+        self.service = service
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def new_tenant(self, name: str = "test") -> TwinHandle:
+        response = self.client.post(f"{self.url}/_dtu/tenants", json={"name": name})
+        response.raise_for_status()
+        body = response.json()
+        return TwinHandle(self.service, self.url, body["id"], body["credentials"], self.client)
+
+    def drop_tenant(self, handle: TwinHandle) -> None:
+        self.client.delete(f"{self.url}/_dtu/tenants/{handle.tenant_id}")
+
+    def stop(self) -> None:
+        self.client.close()
+        self.server.stop()
+        self.runtime.store.dispose()
+
+
+def _server_fixture(service: str) -> Any:
+    @pytest.fixture(scope="session", name=f"dtu_{service}_server")
+    def server() -> Iterator[TwinServer]:
+        twin = TwinServer(service)
+        yield twin
+        twin.stop()
+
+    return server
+
+
+def _tenant_fixture(service: str) -> Any:
+    @pytest.fixture(name=f"dtu_{service}")
+    def tenant(request: pytest.FixtureRequest) -> Iterator[TwinHandle]:
+        server: TwinServer = request.getfixturevalue(f"dtu_{service}_server")
+        handle = server.new_tenant(name=request.node.name[:60])
+        yield handle
+        server.drop_tenant(handle)
+
+    return tenant
+
+
+dtu_slack_server = _server_fixture("slack")
+dtu_slack = _tenant_fixture("slack")

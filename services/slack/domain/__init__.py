@@ -1,0 +1,1 @@
+"""Slack's domain operations: no HTTP, raise SlackError, return model rows."""
