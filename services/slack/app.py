@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import asyncio
+import contextlib
+
 from starlette.routing import BaseRoute, Route
+
+from services.slack import files_http, oauth_http, scheduler, scim, webhooks
 
 from services.core.app import build_app
 from services.core.credentials import CredentialCache
@@ -23,7 +28,28 @@ DEFAULT_PORT = 4103
 
 
 def routes() -> Sequence[BaseRoute]:
-    return [Route("/api/{method}", web_api, methods=["GET", "POST"])]
+    return [
+        Route("/api/{method}", web_api, methods=["GET", "POST"]),
+        *scim.routes(),
+        *files_http.routes(),
+        *webhooks.routes(),
+        *oauth_http.routes(),
+    ]
+
+
+async def startup(runtime: TwinRuntime) -> None:
+    """Background work: event deliveries and scheduled messages."""
+    runtime.extras["tasks"] = [
+        asyncio.create_task(runtime.extras["events"].run(), name="slack-events"),
+        asyncio.create_task(scheduler.run(runtime), name="slack-scheduler"),
+    ]
+
+
+async def shutdown(runtime: TwinRuntime) -> None:
+    for task in runtime.extras.get("tasks", []):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -49,6 +75,8 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    startup=startup,
+    shutdown=shutdown,
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_SLACK_URL": creds["url"],

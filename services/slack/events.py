@@ -17,3 +17,6 @@ class EventBus:
 
     def publish(self, tenant: Tenant, events: list[PendingEvent]) -> None:
         """Queue events for delivery to subscribed apps (after the call's commit)."""
+
+    async def run(self) -> None:
+        """Background delivery loop, started with the twin; returns when cancelled."""

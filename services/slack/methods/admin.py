@@ -1,0 +1,1 @@
+"""Web API methods of the admin family (being built)."""

@@ -1,0 +1,1 @@
+"""Web API methods of the oauth family (being built)."""

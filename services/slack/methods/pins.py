@@ -1,0 +1,1 @@
+"""Web API methods of the pins family (being built)."""

@@ -1,0 +1,1 @@
+"""Web API methods of the reactions family (being built)."""

@@ -1,0 +1,1 @@
+"""Web API methods of the usergroups family (being built)."""

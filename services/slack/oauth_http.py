@@ -1,0 +1,9 @@
+"""HTTP routes outside /api/ (oauth_http, being built)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+
+def routes() -> list[BaseRoute]:
+    return []
