@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from services.core.app import build_app
+from services.core.server import bind_socket
 from services.core.settings import TwinSettings
 from services.core.testing import ThreadedServer
 from services.fleet import TWINS
@@ -64,11 +65,11 @@ class TwinHandle:
 class TwinServer:
     def __init__(self, service: str) -> None:
         entry = TWINS[service]
-        settings = TwinSettings.from_env(service, 0, port=0)
+        # Bind first: the twin must advertise the port it really listens on (upload URLs, permalinks...).
+        sock = bind_socket(service, "127.0.0.1", 0)
+        settings = TwinSettings.from_env(service, 0, port=sock.getsockname()[1], host="127.0.0.1")
         self.app = build_app(entry.spec(), settings)
-        self.server = ThreadedServer(self.app, name=service).start()
-        # The twin must advertise the URL it really listens on (upload URLs, permalinks...).
-        settings.port = self.server.port
+        self.server = ThreadedServer(self.app, name=service, sock=sock).start()
         self.runtime = self.app.state.runtime
         self.client = httpx.Client(timeout=30.0)
         self.service = service

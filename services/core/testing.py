@@ -6,6 +6,7 @@ As in httpx's own test suite: uvicorn runs in a thread on a pre-bound socket
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from types import TracebackType
@@ -17,9 +18,16 @@ from services.core.server import bind_socket, uvicorn_config
 
 
 class ThreadedServer:
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0, name: str = "twin") -> None:
+    def __init__(
+        self,
+        app: Starlette,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        name: str = "twin",
+        sock: socket.socket | None = None,
+    ) -> None:
         self.app = app
-        self.socket = bind_socket(name, host, port)
+        self.socket = sock if sock is not None else bind_socket(name, host, port)
         self.host, self.port = self.socket.getsockname()[:2]
         self.server = uvicorn.Server(uvicorn_config(app))
         self.thread = threading.Thread(target=self._run, name=f"dtu-{name}", daemon=True)
