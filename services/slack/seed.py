@@ -123,7 +123,7 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
         session.add(
             Message(
                 tenant_id=tenant.id,
-                channel_id=channel.id,
+                channel_id=target.id,
                 ts=ts,
                 ts_sort=micros,
                 user=author.id,
