@@ -60,6 +60,7 @@ class User(SlackModel, table=True):
     updated: int = 0
     external_id: str | None = None  # SCIM externalId / the Okta id it came from
     user_name_scim: str | None = None
+    created: int = 0  # when the account was created (SCIM meta.created); 0 for rows made before this column
 
 
 class App(SlackModel, table=True):
@@ -159,6 +160,9 @@ class Message(SlackModel, table=True):
     edited: dict[str, Any] | None = json_column()  # {user, ts}
     client_msg_id: str | None = None
     hidden: bool = False
+    # Fields particular to a subtype, rendered as they are: topic (channel_topic), purpose,
+    # old_name/name (channel_name), inviter (channel_join by invitation).
+    extra: dict[str, Any] | None = json_column()
 
 
 class Reaction(SlackModel, table=True):
@@ -238,6 +242,8 @@ class File(SlackModel, table=True):
     shares: dict[str, Any] | None = json_column()
     alt_txt: str | None = None
     initial_comment: str | None = None
+    mode: str = "hosted"  # hosted | snippet (files.getUploadURLExternal with snippet_type)
+    created_at: float = 0.0  # exact tenant-clock time of `created`: orders files.list within a second
 
 
 class IncomingWebhook(SlackModel, table=True):
@@ -262,6 +268,23 @@ class OAuthCode(SlackModel, table=True):
     redirect_uri: str | None = None
     expires: int = 0
     used: bool = False
+    webhook_channel_id: str | None = None  # chosen at authorize when incoming-webhook was requested
+
+
+class Invite(SlackModel, table=True):
+    """A pending workspace invitation (admin.users.invite): no account exists until it is accepted."""
+
+    __tablename__ = "slack_invite"
+    tenant_id: str = Field(primary_key=True)
+    email: str = Field(primary_key=True)  # lower-cased
+    team_id: str
+    invited_by: str
+    channel_ids: list[str] | None = json_column()
+    real_name: str = ""
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    custom_message: str = ""
+    date_invited: int = 0
 
 
 class EventDelivery(SlackModel, table=True):

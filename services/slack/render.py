@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
-from services.slack.models import App, Conversation, Message, Team, User
+from services.slack.models import App, Conversation, File, Message, Team, User, UserGroup
 
 IMAGE_SIZES = (24, 32, 48, 72, 192, 512)
 
@@ -160,6 +161,8 @@ def message_object(message: Message, team_id: str | None = None) -> dict[str, An
         body["client_msg_id"] = message.client_msg_id
     if message.metadata_:
         body["metadata"] = message.metadata_
+    if message.extra:
+        body.update(message.extra)
     if message.thread_ts:
         body["thread_ts"] = message.thread_ts
         if message.thread_ts == message.ts:
@@ -206,3 +209,110 @@ def bot_object(app: App, updated: int) -> dict[str, Any]:
         "icons": {k: v for k, v in images.items() if k in ("image_36", "image_48", "image_72")}
         or {"image_36": images["image_24"], "image_48": images["image_48"], "image_72": images["image_72"]},
     }
+
+
+def usergroup_object(group: UserGroup, *, include_users: bool = False, include_count: bool = False) -> dict[str, Any]:
+    """A User Group ("subteam") as usergroups.* methods and subteam_* events show it."""
+    body: dict[str, Any] = {
+        "id": group.id,
+        "team_id": group.team_id,
+        "is_usergroup": True,
+        "is_subteam": True,
+        "name": group.name,
+        "description": group.description,
+        "handle": group.handle,
+        "is_external": group.is_external,
+        "date_create": group.date_create,
+        "date_update": group.date_update,
+        "date_delete": group.date_delete,
+        "auto_type": None,
+        "auto_provision": False,
+        "enterprise_subteam_id": "",
+        "created_by": group.created_by,
+        "updated_by": group.updated_by,
+        "deleted_by": group.deleted_by,
+        "prefs": {"channels": list(group.channels or []), "groups": list(group.groups or [])},
+    }
+    if include_users:
+        body["users"] = list(group.users or [])
+    if include_count:
+        body["user_count"] = len(group.users or [])
+        body["channel_count"] = len(group.channels or []) + len(group.groups or [])
+    return body
+
+
+def hosted_file_object(file: File, team: Team, base_url: str, kinds: dict[str, list[str]]) -> dict[str, Any]:
+    """A file uploaded to Slack. `url_private*` point at the twin (they need a bearer token);
+    `kinds` holds the ids it is shared in, split into channels / groups / ims."""
+    slug = quote(file.name, safe="")
+    private = f"{base_url}/files-pri/{team.id}-{file.id}"
+    pretty = FILE_PRETTY_TYPES.get(file.filetype, file.filetype.capitalize())
+    body: dict[str, Any] = {
+        "id": file.id,
+        "created": file.created,
+        "timestamp": file.created,
+        "name": file.name,
+        "title": file.title or file.name,
+        "mimetype": file.mimetype,
+        "filetype": file.filetype,
+        "pretty_type": pretty,
+        "user": file.user,
+        "user_team": team.id,
+        "editable": file.mode == "snippet",
+        "size": file.size,
+        "mode": file.mode,
+        "is_external": False,
+        "external_type": "",
+        "is_public": bool(kinds.get("channels")),
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
+        "url_private": f"{private}/{slug}",
+        "url_private_download": f"{private}/download/{slug}",
+        "media_display_type": "unknown",
+        "permalink": f"https://{team.domain}.slack.com/files/{file.user}/{file.id}/{slug}",
+        "permalink_public": f"https://slack-files.com/{team.id}-{file.id}-{file.upload_key[:10].lower()}",
+        "comments_count": 0,
+        "is_starred": False,
+        "shares": file.shares or {},
+        "channels": kinds.get("channels", []),
+        "groups": kinds.get("groups", []),
+        "ims": kinds.get("ims", []),
+        "has_more_shares": False,
+        "has_rich_preview": False,
+        "file_access": "visible",
+    }
+    if file.alt_txt:
+        body["alt_txt"] = file.alt_txt
+    return body
+
+
+# filetype -> pretty_type, as Slack labels the common ones.
+FILE_PRETTY_TYPES: dict[str, str] = {
+    "text": "Plain Text",
+    "binary": "Binary",
+    "png": "PNG",
+    "jpg": "JPEG",
+    "gif": "GIF",
+    "svg": "SVG",
+    "webp": "WebP",
+    "pdf": "PDF",
+    "zip": "Zip",
+    "gzip": "GZip",
+    "csv": "CSV",
+    "json": "JSON",
+    "markdown": "Markdown (raw)",
+    "html": "HTML",
+    "xml": "XML",
+    "yaml": "YAML",
+    "python": "Python",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "shell": "Shell",
+    "sql": "SQL",
+    "mp4": "MPEG 4 Video",
+    "mp3": "MP3",
+    "docx": "Word Document",
+    "xlsx": "Excel Spreadsheet",
+    "pptx": "PowerPoint presentation",
+}

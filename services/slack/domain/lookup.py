@@ -37,7 +37,9 @@ def is_member(call: Call, conversation_id: str, user_id: str) -> bool:
     return call.session.get(Member, (call.tenant.id, conversation_id, user_id)) is not None
 
 
-def conversation(call: Call, channel: str | None, error: str = "channel_not_found") -> Conversation:
+def conversation(
+    call: Call, channel: str | None, error: str = "channel_not_found", *, by_name: bool = True
+) -> Conversation:
     """A conversation by id (or by `#name`/name, as chat.postMessage accepts), visible to the caller.
 
     Private channels, IMs and MPIMs the caller is not a member of do not exist for it:
@@ -46,7 +48,7 @@ def conversation(call: Call, channel: str | None, error: str = "channel_not_foun
     if not channel:
         raise SlackError(error)
     row = call.session.get(Conversation, (call.tenant.id, channel))
-    if row is None:
+    if row is None and by_name:  # conversations.* take ids only (by_name=False)
         name = channel.removeprefix("#")
         row = call.session.exec(
             select(Conversation).where(
