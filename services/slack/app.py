@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
 from starlette.routing import BaseRoute, Route
-
-from services.slack import files_http, oauth_http, scheduler, scim, webhooks
 
 from services.core.app import build_app
 from services.core.credentials import CredentialCache
 from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
-from services.slack import methods  # noqa: F401  (registers the Web API methods)
+from services.slack import (
+    event_config,
+    files_http,
+    methods,  # noqa: F401  (registers the Web API methods)
+    oauth_http,
+    scheduler,
+    scim,
+    webhooks,
+)
 from services.slack.api import render_error, web_api
 from services.slack.events import EventBus
 from services.slack.models import METADATA
@@ -34,6 +39,7 @@ def routes() -> Sequence[BaseRoute]:
         *files_http.routes(),
         *webhooks.routes(),
         *oauth_http.routes(),
+        *event_config.routes(),
     ]
 
 

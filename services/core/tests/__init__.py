@@ -1,0 +1,1 @@
+"""Unit tests of the core machinery (some drive the Slack twin in-process as a real twin)."""
