@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
@@ -34,8 +35,22 @@ def _bearer(request: Request, params: Params) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+def _client_credentials(request: Request, params: Params) -> None:
+    """HTTP Basic `client_id:client_secret` (how slack_sdk sends them to oauth.v2.access) as params."""
+    header = request.headers.get("authorization", "")
+    if header[:6].lower() != "basic ":
+        return
+    try:
+        client_id, _, client_secret = base64.b64decode(header[6:].strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return
+    params.values.setdefault("client_id", client_id)
+    params.values.setdefault("client_secret", client_secret)
+
+
 def authenticate(cache: CredentialCache, request: Request, params: Params, spec: MethodSpec) -> Principal | None:
     if not spec.token_types:
+        _client_credentials(request, params)
         return None  # e.g. oauth.v2.access authenticates with client credentials
     token = _bearer(request, params)
     if token is None:

@@ -21,7 +21,8 @@ from services.slack.tokens import issue_token
 
 # Everything any implemented method can ask for, so the default install can call them all.
 BOT_SCOPES = sorted({s for spec in METHODS.values() for s in spec.bot_scopes} | {"chat:write.public", "commands"})
-USER_SCOPES = sorted({s for spec in METHODS.values() for s in spec.user_scopes} | {"identify"})
+# "admin" is the SCIM API's scope (api.slack.com/scim), held by no Web API method.
+USER_SCOPES = sorted({s for spec in METHODS.values() for s in spec.user_scopes} | {"identify", "admin"})
 
 
 def fixed_default_secrets() -> dict[str, str]:
