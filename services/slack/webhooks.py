@@ -132,18 +132,15 @@ def _post(call: Call, hook: IncomingWebhook, payload: dict[str, Any]) -> None:
     except SlackError as exc:
         raise WebhookError(exc.error if exc.error in STATUS else "invalid_payload") from None
     thread_ts = payload.get("thread_ts")
-    message = messages.post(call, channel, content, thread_ts=thread_ts if isinstance(thread_ts, str) else None)
     # Webhook posts are bot messages without a user, as Slack shows them.
-    message.subtype, message.user = "bot_message", None
-    call.session.add(message)
-    call.session.flush()
-    posted = call.events[-1]
-    posted.event = {
-        **messages.message_with_extras(call, message),
-        "channel": channel.id,
-        "event_ts": message.ts,
-        "channel_type": messages.channel_type(channel),
-    }
+    messages.post(
+        call,
+        channel,
+        content,
+        thread_ts=thread_ts if isinstance(thread_ts, str) else None,
+        subtype="bot_message",
+        anonymous=True,
+    )
 
 
 async def incoming(request: Request) -> Response:

@@ -213,19 +213,9 @@ def _share(
     thread_ts: str | None,
 ) -> None:
     content = messages.Content(text=text or "", blocks=None if text else blocks, attachments=None)
-    message = messages.post(call, conversation, content, thread_ts=thread_ts)
-    message.files = [row.id for row in rows]
-    message.subtype = "file_share"
-    call.session.add(message)
-    call.session.flush()
-    # messages.post emitted the `message` event before the files were attached: re-render it.
-    posted = call.events[-1]
-    posted.event = {
-        **messages.message_with_extras(call, message),
-        "channel": conversation.id,
-        "event_ts": message.ts,
-        "channel_type": messages.channel_type(conversation),
-    }
+    message = messages.post(
+        call, conversation, content, thread_ts=thread_ts, files=[row.id for row in rows], subtype="file_share"
+    )
     kind = lookup.conversation_type(conversation)
     for row in rows:
         _record_share(call, row, conversation, kind, message)

@@ -261,8 +261,15 @@ def post(
     reply_broadcast: bool = False,
     username: str | None = None,
     icons: dict[str, Any] | None = None,
+    files: list[str] | None = None,
+    subtype: str | None = None,
+    anonymous: bool = False,
 ) -> Message:
-    """Store a new message (or thread reply) and emit its `message` event."""
+    """Store a new message (or thread reply) and emit its `message` event.
+
+    `files` and `subtype` serve file shares (`file_share`); `anonymous` drops the user, as
+    incoming-webhook posts (`bot_message`) show no user.
+    """
     parent: Message | None = None
     if thread_ts:
         parent = call.session.get(Message, (call.tenant.id, conversation.id, thread_ts))
@@ -278,8 +285,8 @@ def post(
         channel_id=conversation.id,
         ts=ts,
         ts_sort=micros,
-        subtype="thread_broadcast" if (thread_ts and reply_broadcast) else None,
-        user=call.user_id,
+        subtype=subtype or ("thread_broadcast" if (thread_ts and reply_broadcast) else None),
+        user=None if anonymous else call.user_id,
         bot_id=call.actor.attributes.get("bot_id") if bot else None,
         app_id=call.actor.attributes.get("app_id") if bot else None,
         username=username if bot else None,
@@ -288,6 +295,7 @@ def post(
         attachments=_numbered(content.attachments),
         icons=icons if bot else None,
         metadata_=content.metadata,
+        files=files,
         # Slack does not document an unknown thread_ts; the twin keeps it, making a reply with no parent.
         thread_ts=parent.ts if parent is not None else thread_ts,
         parent_user_id=parent.user if parent is not None else None,
