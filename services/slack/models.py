@@ -113,7 +113,8 @@ class Conversation(SlackModel, table=True):
     is_general: bool = False
     creator: str = ""
     created: int = 0
-    updated: int = 0  # milliseconds, as Slack reports it
+    # milliseconds, as Slack reports it: past int32, so BIGINT (PostgreSQL refuses it as INTEGER)
+    updated: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     topic: dict[str, Any] | None = json_column()  # {value, creator, last_set}
     purpose: dict[str, Any] | None = json_column()
     im_user: str | None = None  # the other party of an IM
