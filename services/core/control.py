@@ -104,7 +104,7 @@ async def list_tenants(request: Request) -> JSONResponse:
 async def create_tenant(request: Request) -> JSONResponse:
     """
     summary: Create an isolated tenant
-    description: Body (optional) `{"name": "...", "id": "..."}`. Returns its base URL and credentials.
+    description: 'Body (optional) `{"name": "...", "id": "...", "seed": {...}}`. Returns its base URL and credentials.'
     responses:
       201:
         description: Created.

@@ -44,11 +44,34 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         raise BadRequestBody("invalid_json", str(exc)) from exc
     if not isinstance(value, dict):
         raise BadRequestBody("json_not_object", type(value).__name__)
+    if b"\\u" in body and _has_lone_surrogate(value):
+        # `"\ud800"` parses, but is no Unicode text: it could be neither stored nor encoded back.
+        raise BadRequestBody("invalid_json", "lone UTF-16 surrogate in a string")
     return value
 
 
+def _has_lone_surrogate(value: dict[str, Any]) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 async def merged_params(request: Request, max_bytes: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
-    """Query parameters, then form or JSON body parameters on top."""
+    """Query parameters, then form or JSON body parameters on top; NUL characters removed."""
+    params = await _read_params(request, max_bytes)
+    # PostgreSQL text cannot hold U+0000 (even in a WHERE clause); drop it from top-level
+    # names and string values so both stores behave alike and never fail with a 500.
+    if any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in params.items()):
+        params = {
+            key.replace("\x00", ""): value.replace("\x00", "") if isinstance(value, str) else value
+            for key, value in params.items()
+        }
+    return params
+
+
+async def _read_params(request: Request, max_bytes: int) -> dict[str, Any]:
     params: dict[str, Any] = dict(request.query_params)
     if request.method in ("GET", "HEAD"):
         return params

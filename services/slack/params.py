@@ -70,6 +70,8 @@ class Params:
             number = int(value)
         except (TypeError, ValueError):
             raise invalid_arguments(f"invalid integer for field: {name}") from None
+        # Databases hold 64-bit integers at most: clamp so an absurd number never reaches them.
+        number = max(min(number, 2**63 - 1), -(2**63))
         if minimum is not None and number < minimum:
             number = minimum
         if maximum is not None and number > maximum:

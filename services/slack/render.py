@@ -193,7 +193,8 @@ def team_object(team: Team) -> dict[str, Any]:
         "is_verified": False,
         "lob_sales_home_enabled": False,
         "is_sfdc_auto_slack": False,
-        "enterprise_id": team.enterprise_id,
+        # Only Enterprise Grid workspaces carry enterprise_id (a string); others omit it.
+        **({"enterprise_id": team.enterprise_id} if team.enterprise_id else {}),
     }
 
 

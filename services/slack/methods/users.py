@@ -29,7 +29,8 @@ def _render(call: Call, user: User, include_locale: bool) -> dict[str, Any]:
 @method("users.list")
 def users_list(call: Call) -> dict[str, Any]:
     # Without a limit Slack returns every member in one page.
-    limit = max(int(call.params.integer("limit", 0) or 0), 0)
+    # Slack caps a page at 1000 whatever the limit asks.
+    limit = max(int(call.params.integer("limit", 0, maximum=1000) or 0), 0)
     after = None
     cursor = call.params.string("cursor")
     if cursor:

@@ -1,0 +1,1 @@
+"""`make bench`: the Slack twin's throughput and latency against a bare Starlette baseline."""

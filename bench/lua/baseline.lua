@@ -1,0 +1,5 @@
+-- The baseline: a POST like the twin's, answered with a constant body.
+dofile(os.getenv("DTU_BENCH_LUA") .. "/common.lua")
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("DTU_BENCH_TOKEN")
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
