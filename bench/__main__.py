@@ -1,6 +1,6 @@
 """`python -m bench` (`make bench`): the Slack twin against a bare Starlette baseline.
 
-1. Start the fleet as a user would (`dtu up --services slack` on a temp data dir) and
+1. Start the fleet as a user would (`dtu up --services slack` with in-memory SQLite, as `make up` runs it) and
    time start-up until /_dtu/ready answers (target: 2 s).
 2. Seed a channel with 200 messages through the control plane.
 3. Load each endpoint for a fixed time with wrk (2 threads, 32 connections), or with
@@ -275,14 +275,15 @@ def main() -> int:
     env["DTU_BENCH_LUA"] = str(LUA)
     baseline_port, twin_port = free_port(), free_port()
     with tempfile.TemporaryDirectory(prefix="dtu-bench-") as data_dir:
-        twin_cmd = [*dtu_command(), "up", "--services", "slack", "--port", f"slack={twin_port}", "--data-dir", data_dir]
+        # The default deployment (`make up`): state in in-memory SQLite.
+        twin_cmd = [*dtu_command(), "up", "--services", "slack", "--port", f"slack={twin_port}"]
         started = time.perf_counter()
         twin_log = Path(data_dir) / "twin.log"
         with running(twin_cmd, env, twin_log) as twin:
             twin_url = f"http://127.0.0.1:{twin_port}"
             wait_ready(f"{twin_url}/_dtu/ready", twin)
             startup = time.perf_counter() - started
-            log(f"Slack twin ready in {startup:.2f} s at {twin_url} (data dir {data_dir})")
+            log(f"Slack twin ready in {startup:.2f} s at {twin_url} (in-memory SQLite)")
             token, channel = seed_channel(twin_url)
             plan = scenarios(channel)
             check_answers(twin_url, token, plan)

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from services.core.credentials import Principal
 from services.core.ids import ALNUM, IdFactory
 from services.core.store import Store
-from services.slack.models import App, Token, User
+from services.slack.models import App, Team, Token, User
 
 
 def bot_token(ids: IdFactory) -> str:
@@ -38,6 +38,7 @@ def lookup_principal(store: Store, token: str) -> Principal | None:
         if user is None or user.deleted:
             raise TokenProblem("account_inactive")
         app = session.get(App, (row.tenant_id, row.app_id)) if row.app_id else None
+        team = session.get(Team, (row.tenant_id, user.team_id))
         if app is not None and app.deleted:
             raise TokenProblem("token_revoked")
         return Principal(
@@ -52,6 +53,10 @@ def lookup_principal(store: Store, token: str) -> Principal | None:
                 "bot_id": app.bot_id if (app is not None and row.type == "bot") else None,
                 "user_name": user.name,
                 "is_admin": user.is_admin or user.is_owner,
+                # Cached with the principal so auth.test needs no query; renaming a workspace
+                # is not an API operation, and tenant changes empty the cache.
+                "team_name": team.name if team is not None else "",
+                "team_domain": team.domain if team is not None else "",
             },
         )
 

@@ -15,13 +15,12 @@ from services.slack.render import bot_object, team_object
 
 @method("auth.test")
 def auth_test(call: Call) -> dict[str, Any]:
-    team = lookup.team(call)
     principal = call.actor
     body: dict[str, Any] = {
-        "url": f"https://{team.domain}.slack.com/",
-        "team": team.name,
+        "url": f"https://{principal.attributes['team_domain']}.slack.com/",
+        "team": principal.attributes["team_name"],
         "user": principal.attributes["user_name"],
-        "team_id": team.id,
+        "team_id": principal.attributes["team_id"],
         "user_id": principal.subject,
     }
     if principal.kind == "bot":
