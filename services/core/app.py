@@ -96,7 +96,8 @@ def build_app(spec: TwinSpec, settings: TwinSettings | None = None) -> Starlette
 
     control = Router(routes=control_routes())
     app = Starlette(
-        routes=[*control.routes, *spec.routes()],
+        # Vendor routes first: they carry the load, the control plane is rarely called.
+        routes=[*spec.routes(), *control.routes],
         middleware=[
             Middleware(JournalMiddleware, journal=runtime.journal),
             Middleware(ErrorRenderingMiddleware, render=vendor_error),
