@@ -26,6 +26,11 @@ SNAPSHOT_FORMAT = "dtu.snapshot"
 SNAPSHOT_VERSION = 1
 
 
+def _json_loads(text: str) -> Any:
+    # Empty JSON columns hold the text 'null': skip the parser for the commonest value.
+    return None if text == "null" else json.loads(text)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
@@ -33,6 +38,7 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False},
             poolclass=StaticPool if in_memory else None,
+            json_deserializer=_json_loads,
         )
 
         @event.listens_for(engine, "connect")

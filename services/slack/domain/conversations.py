@@ -92,6 +92,14 @@ def pin_count(call: Call, conversation_id: str) -> int:
     return count
 
 
+def pinned(call: Call, conversation_id: str) -> set[str]:
+    """The ts of every message pinned in a conversation (Slack allows at most 100 per channel)."""
+    rows = call.session.exec(
+        select(Pin.ts).where(Pin.tenant_id == call.tenant.id, Pin.channel_id == conversation_id)
+    ).all()
+    return set(rows)
+
+
 def _event_ts(call: Call) -> str:
     return format_ts(int(call.now() * 1_000_000))
 

@@ -25,7 +25,7 @@ from services.slack import render
 from services.slack.call import Call
 from services.slack.domain import lookup, messages
 from services.slack.errors import SlackError
-from services.slack.models import Conversation, File, Member, Message
+from services.slack.models import Conversation, File, Member, Message, Team
 
 MAX_ALT_TXT = 1000  # files.getUploadURLExternal: alt_txt_too_large
 MAX_SNIPPET = 1024 * 1024  # snippets are limited to 1MB: snippet_too_large
@@ -333,9 +333,11 @@ def private_path(team_id: str, row: File, download: bool = False) -> str:
     return f"/files-pri/{team_id}-{row.id}{middle}/{quote(row.name, safe='')}"
 
 
-def file_object(call: Call, row: File) -> dict[str, Any]:
-    """The file object of files.info/list/completeUploadExternal (and of messages with files)."""
-    team = lookup.team(call)
+def file_object(call: Call, row: File, team: Team | None = None) -> dict[str, Any]:
+    """The file object of files.info/list/completeUploadExternal (and of messages with files).
+
+    `team`: the workspace, when the caller already has it (message rendering, once per page)."""
+    team = team or lookup.team(call)
     return render.hosted_file_object(row, team, call.runtime.base_url, _kinds(call, row))
 
 

@@ -17,7 +17,7 @@ from services.slack import render
 from services.slack.call import Call
 from services.slack.domain import lookup
 from services.slack.errors import SlackError
-from services.slack.models import App, Conversation, File, Member, Message, Pin, Reaction, User
+from services.slack.models import App, Conversation, File, Member, Message, Pin, Reaction, Team, User
 from services.slack.ts import parse_ts
 
 MAX_TEXT = 40_000  # chat.postMessage: "msg_too_long"
@@ -270,6 +270,36 @@ def post(
     `files` and `subtype` serve file shares (`file_share`); `anonymous` drops the user, as
     incoming-webhook posts (`bot_message`) show no user.
     """
+    message, _ = post_and_render(
+        call,
+        conversation,
+        content,
+        thread_ts=thread_ts,
+        reply_broadcast=reply_broadcast,
+        username=username,
+        icons=icons,
+        files=files,
+        subtype=subtype,
+        anonymous=anonymous,
+    )
+    return message
+
+
+def post_and_render(
+    call: Call,
+    conversation: Conversation,
+    content: Content,
+    *,
+    thread_ts: str | None = None,
+    reply_broadcast: bool = False,
+    username: str | None = None,
+    icons: dict[str, Any] | None = None,
+    files: list[str] | None = None,
+    subtype: str | None = None,
+    anonymous: bool = False,
+) -> tuple[Message, dict[str, Any]]:
+    """`post`, also returning the message as `message_with_extras` shows it (rendered once, for
+    the event and the caller's response alike)."""
     parent: Message | None = None
     if thread_ts:
         parent = call.session.get(Message, (call.tenant.id, conversation.id, thread_ts))
@@ -305,13 +335,14 @@ def post(
         _thread_grew(parent, message)
         call.session.add(parent)
     call.session.flush()
-    body = message_with_extras(call, message)
+    # A new ts (unique and increasing per workspace) has no reactions or pins yet.
+    body = messages_with_extras(call, [message], fresh=True)[0]
     call.emit(
         "message",
         {**body, "channel": conversation.id, "event_ts": ts, "channel_type": channel_type(conversation)},
         channel_id=conversation.id,
     )
-    return message
+    return message, body
 
 
 def _numbered(attachments: list[Any] | None) -> list[Any] | None:
@@ -473,62 +504,153 @@ def permalink(call: Call, message: Message) -> str:
 
 def reactions_of(call: Call, channel_id: str, ts: str) -> list[dict[str, Any]]:
     """[{name, users, count}] in the order each emoji was first used."""
+    return _reactions(call, channel_id, [ts]).get(ts, [])
+
+
+def _reactions(call: Call, channel_id: str, timestamps: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Reactions of many messages of one conversation in one query: ts -> [{name, users, count}]."""
     rows = call.session.exec(
         select(Reaction)
-        .where(Reaction.tenant_id == call.tenant.id, Reaction.channel_id == channel_id, Reaction.ts == ts)
-        .order_by(col(Reaction.created))
+        .where(
+            Reaction.tenant_id == call.tenant.id,
+            Reaction.channel_id == channel_id,
+            col(Reaction.ts).in_(timestamps),
+        )
+        # name, user_id: the primary key order, which breaks ties of `created` as one message's scan did.
+        .order_by(col(Reaction.created), col(Reaction.name), col(Reaction.user_id))
     ).all()
-    grouped: dict[str, list[str]] = {}
+    grouped: dict[str, dict[str, list[str]]] = {}
     for row in rows:
-        grouped.setdefault(row.name, []).append(row.user_id)
-    return [{"name": name, "users": users, "count": len(users)} for name, users in grouped.items()]
+        grouped.setdefault(row.ts, {}).setdefault(row.name, []).append(row.user_id)
+    return {
+        ts: [{"name": name, "users": users, "count": len(users)} for name, users in names.items()]
+        for ts, names in grouped.items()
+    }
+
+
+def _pinned(call: Call, channel_id: str, timestamps: list[str]) -> set[str]:
+    rows = call.session.exec(
+        select(Pin.ts).where(Pin.tenant_id == call.tenant.id, Pin.channel_id == channel_id, col(Pin.ts).in_(timestamps))
+    ).all()
+    return set(rows)
+
+
+def _apps_by_bot(call: Call, bot_ids: set[str]) -> dict[str, App]:
+    """The app of each bot id (the first row found, as `bot_profile` picks it)."""
+    found: dict[str, App] = {}
+    if bot_ids:
+        rows = call.session.exec(select(App).where(App.tenant_id == call.tenant.id, col(App.bot_id).in_(bot_ids)))
+        for app in rows.all():
+            found.setdefault(app.bot_id, app)
+    return found
 
 
 def bot_profile(call: Call, bot_id: str) -> dict[str, Any] | None:
-    app = call.session.exec(select(App).where(App.tenant_id == call.tenant.id, App.bot_id == bot_id)).first()
+    app = _apps_by_bot(call, {bot_id}).get(bot_id)
     if app is None:
         return None
-    return {**render.bot_object(app, app.created), "team_id": lookup.team(call).id}
+    return _bot_profile(app, lookup.team(call).id)
 
 
-def _files(call: Call, file_ids: list[str]) -> list[dict[str, Any]]:
+def _bot_profile(app: App, team_id: str) -> dict[str, Any]:
+    return {**render.bot_object(app, app.created), "team_id": team_id}
+
+
+def _files(call: Call, messages: list[Message], team: Team) -> dict[str, dict[str, Any]]:
+    """The file objects of every file the messages carry (one query), by id; deleted ones as tombstones."""
     # Imported here: the files domain posts messages through this module.
     from services.slack.domain import files
 
-    rendered: list[dict[str, Any]] = []
-    for file_id in file_ids:
-        row = call.session.get(File, (call.tenant.id, file_id))
+    wanted = {file_id for m in messages for file_id in m.files or []}
+    if not wanted:
+        return {}
+    rows = call.session.exec(select(File).where(File.tenant_id == call.tenant.id, col(File.id).in_(wanted))).all()
+    by_id = {row.id: row for row in rows}
+    rendered: dict[str, dict[str, Any]] = {}
+    for file_id in wanted:
+        row = by_id.get(file_id)
         if row is None or row.state == "deleted":
-            rendered.append({"id": file_id, "mode": "tombstone"})
+            rendered[file_id] = {"id": file_id, "mode": "tombstone"}
         else:
-            rendered.append(files.file_object(call, row))
+            rendered[file_id] = files.file_object(call, row, team)
     return rendered
+
+
+def _roots(call: Call, messages: list[Message]) -> dict[tuple[str, str], Message]:
+    """The thread parents broadcast replies show as `root`, found in the page or in one query per channel."""
+    known = {(m.channel_id, m.ts): m for m in messages}
+    wanted: dict[str, set[str]] = {}
+    for m in messages:
+        if m.subtype == "thread_broadcast" and m.thread_ts and (m.channel_id, m.thread_ts) not in known:
+            wanted.setdefault(m.channel_id, set()).add(m.thread_ts)
+    for channel_id, timestamps in wanted.items():
+        rows = call.session.exec(
+            select(Message).where(
+                Message.tenant_id == call.tenant.id,
+                Message.channel_id == channel_id,
+                col(Message.ts).in_(timestamps),
+            )
+        ).all()
+        known.update({(row.channel_id, row.ts): row for row in rows})
+    return known
 
 
 def message_with_extras(call: Call, message: Message) -> dict[str, Any]:
     """A stored message as Slack shows it: reactions, pinned_to, files, bot_profile attached."""
-    body = render.message_object(message, lookup.team(call).id)
-    if message.subtype == "tombstone":
-        body["hidden"] = True
-        body.pop("team", None)
-    if message.bot_id:
-        profile = bot_profile(call, message.bot_id)
-        if profile is not None:
-            body["bot_profile"] = profile
-    if message.files:
-        body["files"] = _files(call, message.files)
-        body["upload"] = False
-    if message.subtype == "thread_broadcast" and message.thread_ts:
-        root = call.session.get(Message, (call.tenant.id, message.channel_id, message.thread_ts))
-        if root is not None:
-            body["root"] = render.message_object(root, lookup.team(call).id)
-    reactions = reactions_of(call, message.channel_id, message.ts)
-    if reactions:
-        body["reactions"] = reactions
-    pin = call.session.get(Pin, (call.tenant.id, message.channel_id, message.ts))
-    if pin is not None:
-        body["pinned_to"] = [message.channel_id]
-    return body
+    return messages_with_extras(call, [message])[0]
+
+
+def messages_with_extras(
+    call: Call, messages: list[Message], *, fresh: bool = False, pinned: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """Many messages rendered as `message_with_extras` does, with a fixed number of queries per page.
+
+    `fresh`: the messages were just posted (a new ts), so they carry no reactions or pins yet.
+    `pinned`: every pinned ts of the one conversation all `messages` are in, when the caller has it.
+    """
+    if not messages:
+        return []
+    team = lookup.team(call)
+    apps = _apps_by_bot(call, {m.bot_id for m in messages if m.bot_id})
+    roots = _roots(call, messages)
+    files = _files(call, messages, team)
+    reactions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    pins: set[tuple[str, str]] = set()
+    if not fresh:
+        by_channel: dict[str, list[str]] = {}
+        for m in messages:
+            by_channel.setdefault(m.channel_id, []).append(m.ts)
+        for channel_id, timestamps in by_channel.items():
+            found = _reactions(call, channel_id, timestamps)
+            reactions.update({(channel_id, ts): value for ts, value in found.items()})
+            if pinned is not None:
+                pins.update((channel_id, ts) for ts in timestamps if ts in pinned)
+            else:
+                pins.update((channel_id, ts) for ts in _pinned(call, channel_id, timestamps))
+    rendered = []
+    for message in messages:
+        key = (message.channel_id, message.ts)
+        body = render.message_object(message, team.id)
+        if message.subtype == "tombstone":
+            body["hidden"] = True
+            body.pop("team", None)
+        app = apps.get(message.bot_id) if message.bot_id else None
+        if app is not None:
+            body["bot_profile"] = _bot_profile(app, team.id)
+        if message.files:
+            # A copy per message: one file shared in several messages must not alias between them.
+            body["files"] = [dict(files[file_id]) for file_id in message.files]
+            body["upload"] = False
+        if message.subtype == "thread_broadcast" and message.thread_ts:
+            root = roots.get((message.channel_id, message.thread_ts))
+            if root is not None:
+                body["root"] = render.message_object(root, team.id)
+        if key in reactions:
+            body["reactions"] = reactions[key]
+        if key in pins:
+            body["pinned_to"] = [message.channel_id]
+        rendered.append(body)
+    return rendered
 
 
 def message_item(call: Call, conversation: Conversation, message: Message) -> dict[str, Any]:
@@ -536,7 +658,3 @@ def message_item(call: Call, conversation: Conversation, message: Message) -> di
     body = message_with_extras(call, message)
     body["permalink"] = permalink(call, message)
     return {"type": "message", "channel": conversation.id, "message": body}
-
-
-def messages_with_extras(call: Call, messages: list[Message]) -> list[dict[str, Any]]:
-    return [message_with_extras(call, message) for message in messages]

@@ -23,7 +23,7 @@ def post_message(call: Call) -> dict[str, Any]:
     content = messages.read_content(call)
     messages.check_can_post(call, conversation)
     # as_user, parse, link_names, mrkdwn and unfurl_* are accepted; they change nothing stored here.
-    message = messages.post(
+    message, body = messages.post_and_render(
         call,
         conversation,
         content,
@@ -32,7 +32,7 @@ def post_message(call: Call) -> dict[str, Any]:
         username=messages.custom_username(call),
         icons=messages.custom_icons(call),
     )
-    return {"channel": conversation.id, "ts": message.ts, "message": messages.message_with_extras(call, message)}
+    return {"channel": conversation.id, "ts": message.ts, "message": body}
 
 
 @method("chat.postEphemeral")

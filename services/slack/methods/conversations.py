@@ -170,12 +170,15 @@ def history(call: Call) -> dict[str, Any]:
         # Bots read only what they are in; user tokens may read any public channel.
         conversations.require_member(call, conversation)
     page = conversations.history(call, conversation, limit=call.params.limit(100, 999), **_history_window(call))
-    body: dict[str, Any] = {"messages": messages.messages_with_extras(call, page.messages), "has_more": page.has_more}
+    # One query serves both the page's pinned_to and pin_count.
+    pinned = conversations.pinned(call, conversation.id)
+    rendered = messages.messages_with_extras(call, page.messages, pinned=pinned)
+    body: dict[str, Any] = {"messages": rendered, "has_more": page.has_more}
     if call.params.string("latest"):
         body["latest"] = call.params.string("latest")
     body.update(
         {
-            "pin_count": conversations.pin_count(call, conversation.id),
+            "pin_count": len(pinned),
             "channel_actions_ts": None,
             "channel_actions_count": 0,
             "response_metadata": {"next_cursor": page.next_cursor},
