@@ -252,36 +252,13 @@ def custom_icons(call: Call) -> dict[str, Any] | None:
     return None
 
 
-def post(
-    call: Call,
-    conversation: Conversation,
-    content: Content,
-    *,
-    thread_ts: str | None = None,
-    reply_broadcast: bool = False,
-    username: str | None = None,
-    icons: dict[str, Any] | None = None,
-    files: list[str] | None = None,
-    subtype: str | None = None,
-    anonymous: bool = False,
-) -> Message:
-    """Store a new message (or thread reply) and emit its `message` event.
+def post(call: Call, conversation: Conversation, content: Content, **options: Any) -> Message:
+    """Store a new message and emit its `message` event: `post_and_render` without the body.
 
-    `files` and `subtype` serve file shares (`file_share`); `anonymous` drops the user, as
-    incoming-webhook posts (`bot_message`) show no user.
+    Options as `post_and_render`: `files` and `subtype` serve file shares (`file_share`);
+    `anonymous` drops the user, as incoming-webhook posts (`bot_message`) show no user.
     """
-    message, _ = post_and_render(
-        call,
-        conversation,
-        content,
-        thread_ts=thread_ts,
-        reply_broadcast=reply_broadcast,
-        username=username,
-        icons=icons,
-        files=files,
-        subtype=subtype,
-        anonymous=anonymous,
-    )
+    message, _ = post_and_render(call, conversation, content, **options)
     return message
 
 
