@@ -6,14 +6,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from conformance.slack.expect import error_of
 from conformance.slack.people import add_user, user_token
-
-
-def error_of(call, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(SlackApiError) as caught:
-        call(*args, **kwargs)
-    error: str = caught.value.response["error"]
-    return error
 
 
 def channel_named(client: WebClient, name: str) -> str:

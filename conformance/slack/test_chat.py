@@ -13,17 +13,11 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from conformance.slack.expect import error_of
+
 TS = re.compile(r"^\d{10}\.\d{6}$")
-
-
-def error_of(call: Any, *args: Any, **kwargs: Any) -> str:
-    with pytest.raises(SlackApiError) as caught:
-        call(*args, **kwargs)
-    error: str = caught.value.response["error"]
-    return error
 
 
 def channel_id(client: WebClient, name: str) -> str:

@@ -14,14 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from conformance.slack.expect import error_body
 from conformance.slack.receiver import Receiver
-
-
-def error_of(call: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as caught:
-        call(*args, **kwargs)
-    body: dict[str, Any] = caught.value.response.data  # type: ignore[assignment]
-    return body
 
 
 def channel_named(client: WebClient, name: str, **kwargs: Any) -> dict[str, Any]:
@@ -78,8 +72,8 @@ def test_list_paginates_with_cursor(user: WebClient) -> None:
 
 
 def test_list_bad_cursor_and_types(user: WebClient) -> None:
-    assert error_of(user.conversations_list, cursor="not-a-cursor!")["error"] == "invalid_cursor"
-    assert error_of(user.conversations_list, types="public_channel,rooms")["error"] == "invalid_types"
+    assert error_body(user.conversations_list, cursor="not-a-cursor!")["error"] == "invalid_cursor"
+    assert error_body(user.conversations_list, types="public_channel,rooms")["error"] == "invalid_types"
 
 
 def test_private_channels_are_listed_for_members_only(user: WebClient, bot: WebClient) -> None:
@@ -88,7 +82,7 @@ def test_private_channels_are_listed_for_members_only(user: WebClient, bot: WebC
     mine = [c["id"] for c in user.conversations_list(types="private_channel")["channels"]]
     assert mine == [created["id"]]
     assert bot.conversations_list(types="private_channel")["channels"] == []
-    assert error_of(bot.conversations_info, channel=created["id"])["error"] == "channel_not_found"
+    assert error_body(bot.conversations_info, channel=created["id"])["error"] == "channel_not_found"
 
 
 def test_list_types_mix_and_exclude_archived(user: WebClient, team_user: str) -> None:
@@ -120,7 +114,7 @@ def test_info_with_member_count(user: WebClient, general: str) -> None:
     assert channel["id"] == general and channel["name"] == "general"
     assert channel["num_members"] == 1
     assert "num_members" not in user.conversations_info(channel=general)["channel"]
-    assert error_of(user.conversations_info, channel="C0NOTHERE0")["error"] == "channel_not_found"
+    assert error_body(user.conversations_info, channel="C0NOTHERE0")["error"] == "channel_not_found"
 
 
 def test_create_public_channel(bot: WebClient, dtu_slack) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +139,7 @@ def test_create_public_channel(bot: WebClient, dtu_slack) -> None:  # type: igno
     ],
 )
 def test_create_name_rules(user: WebClient, name: str, error: str) -> None:
-    assert error_of(user.conversations_create, name=name)["error"] == error
+    assert error_body(user.conversations_create, name=name)["error"] == error
 
 
 def test_create_name_of_80_characters_is_fine(user: WebClient) -> None:
@@ -160,22 +154,22 @@ def test_rename(user: WebClient, bot: WebClient, general: str) -> None:
     renamed = user.conversations_rename(channel=channel, name="after")["channel"]
     assert renamed["name"] == "after"
     assert "before" in renamed["previous_names"]
-    assert error_of(user.conversations_rename, channel=channel, name="random")["error"] == "name_taken"
-    assert error_of(user.conversations_rename, channel=channel, name="Bad Name")["error"] == "invalid_name_specials"
-    assert error_of(bot.conversations_rename, channel=general, name="lobby")["error"] == "not_in_channel"
+    assert error_body(user.conversations_rename, channel=channel, name="random")["error"] == "name_taken"
+    assert error_body(user.conversations_rename, channel=channel, name="Bad Name")["error"] == "invalid_name_specials"
+    assert error_body(bot.conversations_rename, channel=general, name="lobby")["error"] == "not_in_channel"
     user.conversations_archive(channel=channel)
-    assert error_of(user.conversations_rename, channel=channel, name="later")["error"] == "is_archived"
+    assert error_body(user.conversations_rename, channel=channel, name="later")["error"] == "is_archived"
 
 
 def test_archive_and_unarchive(user: WebClient, general: str) -> None:
     channel = user.conversations_create(name="project-x")["channel"]["id"]
     assert user.conversations_archive(channel=channel)["ok"] is True
     assert user.conversations_info(channel=channel)["channel"]["is_archived"] is True
-    assert error_of(user.conversations_archive, channel=channel)["error"] == "already_archived"
+    assert error_body(user.conversations_archive, channel=channel)["error"] == "already_archived"
     assert user.conversations_unarchive(channel=channel)["ok"] is True
     assert user.conversations_info(channel=channel)["channel"]["is_archived"] is False
-    assert error_of(user.conversations_unarchive, channel=channel)["error"] == "not_archived"
-    assert error_of(user.conversations_archive, channel=general)["error"] == "cant_archive_general"
+    assert error_body(user.conversations_unarchive, channel=channel)["error"] == "not_archived"
+    assert error_body(user.conversations_archive, channel=general)["error"] == "cant_archive_general"
 
 
 # -- join / leave / invite / kick / members -------------------------------------------------
@@ -194,11 +188,11 @@ def test_join(bot: WebClient, user: WebClient, general: str, dtu_slack) -> None:
 def test_join_refuses_archived_and_non_public(user: WebClient, team_user: str) -> None:
     archived = user.conversations_create(name="gone")["channel"]["id"]
     user.conversations_archive(channel=archived)
-    assert error_of(user.conversations_join, channel=archived)["error"] == "is_archived"
+    assert error_body(user.conversations_join, channel=archived)["error"] == "is_archived"
     private = user.conversations_create(name="hush", is_private=True)["channel"]["id"]
-    assert error_of(user.conversations_join, channel=private)["error"] == "method_not_supported_for_channel_type"
+    assert error_body(user.conversations_join, channel=private)["error"] == "method_not_supported_for_channel_type"
     dm = user.conversations_open(users=team_user)["channel"]["id"]
-    assert error_of(user.conversations_join, channel=dm)["error"] == "method_not_supported_for_channel_type"
+    assert error_body(user.conversations_join, channel=dm)["error"] == "method_not_supported_for_channel_type"
 
 
 def test_leave(user: WebClient, bot: WebClient, general: str, dtu_slack) -> None:  # type: ignore[no-untyped-def]
@@ -208,10 +202,10 @@ def test_leave(user: WebClient, bot: WebClient, general: str, dtu_slack) -> None
     # Not a member: not an error, the response says so (Slack's OpenAPI spec: ok with not_in_channel).
     again = user.conversations_leave(channel=random_id)
     assert again["not_in_channel"] is True
-    assert error_of(user.conversations_leave, channel=general)["error"] == "cant_leave_general"
+    assert error_body(user.conversations_leave, channel=general)["error"] == "cant_leave_general"
     archived = user.conversations_create(name="dusty")["channel"]["id"]
     user.conversations_archive(channel=archived)
-    assert error_of(user.conversations_leave, channel=archived)["error"] == "is_archived"
+    assert error_body(user.conversations_leave, channel=archived)["error"] == "is_archived"
 
 
 def test_invite(user: WebClient, dtu_slack, team_user: str) -> None:  # type: ignore[no-untyped-def]
@@ -220,19 +214,19 @@ def test_invite(user: WebClient, dtu_slack, team_user: str) -> None:  # type: ig
     assert invited["channel"]["id"] == channel
     members = user.conversations_members(channel=channel)["members"]
     assert set(members) == {dtu_slack.admin_user_id, dtu_slack.bot_user_id, team_user}
-    assert error_of(user.conversations_invite, channel=channel, users=team_user)["error"] == "already_in_channel"
-    assert error_of(user.conversations_invite, channel=channel, users=dtu_slack.admin_user_id)["error"] == (
+    assert error_body(user.conversations_invite, channel=channel, users=team_user)["error"] == "already_in_channel"
+    assert error_body(user.conversations_invite, channel=channel, users=dtu_slack.admin_user_id)["error"] == (
         "cant_invite_self"
     )
-    body = error_of(user.conversations_invite, channel=channel, users="U0NOBODY00")
+    body = error_body(user.conversations_invite, channel=channel, users="U0NOBODY00")
     assert body["error"] == "user_not_found"
     assert body["errors"] == [{"user": "U0NOBODY00", "ok": False, "error": "user_not_found"}]
     user.conversations_archive(channel=channel)
-    assert error_of(user.conversations_invite, channel=channel, users=team_user)["error"] == "is_archived"
+    assert error_body(user.conversations_invite, channel=channel, users=team_user)["error"] == "is_archived"
 
 
 def test_invite_needs_the_inviter_in_the_channel(bot: WebClient, general: str, team_user: str) -> None:
-    assert error_of(bot.conversations_invite, channel=general, users=team_user)["error"] == "not_in_channel"
+    assert error_body(bot.conversations_invite, channel=general, users=team_user)["error"] == "not_in_channel"
 
 
 def test_kick(user: WebClient, general: str, dtu_slack, team_user: str) -> None:  # type: ignore[no-untyped-def]
@@ -240,13 +234,13 @@ def test_kick(user: WebClient, general: str, dtu_slack, team_user: str) -> None:
     user.conversations_invite(channel=channel, users=team_user)
     assert user.conversations_kick(channel=channel, user=team_user)["ok"] is True
     assert team_user not in user.conversations_members(channel=channel)["members"]
-    assert error_of(user.conversations_kick, channel=channel, user=team_user)["error"] == "not_in_channel"
-    assert error_of(user.conversations_kick, channel=channel, user=dtu_slack.admin_user_id)["error"] == (
+    assert error_body(user.conversations_kick, channel=channel, user=team_user)["error"] == "not_in_channel"
+    assert error_body(user.conversations_kick, channel=channel, user=dtu_slack.admin_user_id)["error"] == (
         "cant_kick_self"
     )
     user.conversations_invite(channel=general, users=team_user)
-    assert error_of(user.conversations_kick, channel=general, user=team_user)["error"] == "cant_kick_from_general"
-    assert error_of(user.conversations_kick, channel=channel, user="U0NOBODY00")["error"] == "user_not_found"
+    assert error_body(user.conversations_kick, channel=general, user=team_user)["error"] == "cant_kick_from_general"
+    assert error_body(user.conversations_kick, channel=channel, user="U0NOBODY00")["error"] == "user_not_found"
 
 
 def test_members_paginate(user: WebClient, dtu_slack) -> None:  # type: ignore[no-untyped-def]
@@ -259,7 +253,7 @@ def test_members_paginate(user: WebClient, dtu_slack) -> None:  # type: ignore[n
         assert len(page["members"]) <= 2
         collected.extend(page["members"])
     assert sorted(collected) == sorted([dtu_slack.admin_user_id, *seeded["created"]["users"]])
-    assert error_of(user.conversations_members, channel=channel, cursor="%%%")["error"] == "invalid_cursor"
+    assert error_body(user.conversations_members, channel=channel, cursor="%%%")["error"] == "invalid_cursor"
 
 
 # -- history / replies / mark --------------------------------------------------------------
@@ -288,8 +282,8 @@ def test_history_window(user: WebClient, general: str) -> None:
     assert [m["ts"] for m in between] == [b]
     inclusive = user.conversations_history(channel=general, oldest=a, latest=c, inclusive=True)["messages"]
     assert [m["ts"] for m in inclusive] == [c, b, a]
-    assert error_of(user.conversations_history, channel=general, oldest="yesterday")["error"] == "invalid_ts_oldest"
-    assert error_of(user.conversations_history, channel=general, latest="soon")["error"] == "invalid_ts_latest"
+    assert error_body(user.conversations_history, channel=general, oldest="yesterday")["error"] == "invalid_ts_oldest"
+    assert error_body(user.conversations_history, channel=general, latest="soon")["error"] == "invalid_ts_latest"
 
 
 def test_history_shows_thread_parents_and_broadcasts_only(user: WebClient, general: str) -> None:
@@ -303,7 +297,7 @@ def test_history_shows_thread_parents_and_broadcasts_only(user: WebClient, gener
 
 
 def test_bot_must_be_in_channel_to_read_history(bot: WebClient, general: str) -> None:
-    assert error_of(bot.conversations_history, channel=general)["error"] == "not_in_channel"
+    assert error_body(bot.conversations_history, channel=general)["error"] == "not_in_channel"
     bot.conversations_join(channel=general)
     joined = bot.conversations_history(channel=general)["messages"]
     assert joined[0]["subtype"] == "channel_join"  # Slack announces every join in the channel
@@ -323,7 +317,7 @@ def test_replies(user: WebClient, general: str) -> None:
         m["ts"] for page in user.conversations_replies(channel=general, ts=parent, limit=2) for m in page["messages"]
     ]
     assert paged == [parent, *replies]
-    assert error_of(user.conversations_replies, channel=general, ts="1.000001")["error"] == "thread_not_found"
+    assert error_body(user.conversations_replies, channel=general, ts="1.000001")["error"] == "thread_not_found"
 
 
 def test_unthreaded_message_replies_is_just_the_message(user: WebClient, general: str) -> None:
@@ -334,8 +328,8 @@ def test_unthreaded_message_replies_is_just_the_message(user: WebClient, general
 def test_mark(user: WebClient, bot: WebClient, general: str) -> None:
     ts = post(user, general, "read me")
     assert user.conversations_mark(channel=general, ts=ts)["ok"] is True
-    assert error_of(user.conversations_mark, channel=general, ts="not-a-ts")["error"] == "invalid_timestamp"
-    assert error_of(bot.conversations_mark, channel=general, ts=ts)["error"] == "not_in_channel"
+    assert error_body(user.conversations_mark, channel=general, ts="not-a-ts")["error"] == "invalid_timestamp"
+    assert error_body(bot.conversations_mark, channel=general, ts=ts)["error"] == "not_in_channel"
 
 
 # -- topic / purpose -----------------------------------------------------------------------
@@ -350,11 +344,11 @@ def test_set_topic_and_purpose(user: WebClient, bot: WebClient, general: str, dt
     latest = user.conversations_history(channel=general, limit=2)["messages"]
     assert [m["subtype"] for m in latest] == ["channel_purpose", "channel_topic"]
     assert latest[1]["topic"] == "Apply topically" and latest[0]["purpose"] == "Team-wide chat"
-    assert error_of(user.conversations_setTopic, channel=general, topic="x" * 251)["error"] == "too_long"
-    assert error_of(bot.conversations_setTopic, channel=general, topic="hi")["error"] == "not_in_channel"
+    assert error_body(user.conversations_setTopic, channel=general, topic="x" * 251)["error"] == "too_long"
+    assert error_body(bot.conversations_setTopic, channel=general, topic="hi")["error"] == "not_in_channel"
     archived = user.conversations_create(name="frozen")["channel"]["id"]
     user.conversations_archive(channel=archived)
-    assert error_of(user.conversations_setPurpose, channel=archived, purpose="p")["error"] == "is_archived"
+    assert error_body(user.conversations_setPurpose, channel=archived, purpose="p")["error"] == "is_archived"
 
 
 # -- open ----------------------------------------------------------------------------------
@@ -396,9 +390,9 @@ def test_open_mpim(user: WebClient, bot: WebClient, dtu_slack, team_user: str) -
 
 
 def test_open_errors(user: WebClient, general: str) -> None:
-    assert error_of(user.conversations_open, users="U0NOBODY00")["error"] == "user_not_found"
-    assert error_of(user.conversations_open, channel=general)["error"] == "method_not_supported_for_channel_type"
-    assert error_of(user.api_call, "conversations.open", params={})["error"] == "users_list_not_supplied"
+    assert error_body(user.conversations_open, users="U0NOBODY00")["error"] == "user_not_found"
+    assert error_body(user.conversations_open, channel=general)["error"] == "method_not_supported_for_channel_type"
+    assert error_body(user.api_call, "conversations.open", params={})["error"] == "users_list_not_supplied"
 
 
 # -- Events API ----------------------------------------------------------------------------

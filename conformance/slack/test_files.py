@@ -14,19 +14,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from conformance.slack.expect import error_of
+
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # arbitrary binary bytes, not valid UTF-8
 
 
 def general(client: WebClient) -> str:
     channels = client.conversations_list(types="public_channel")["channels"]
     return next(c["id"] for c in channels if c["is_general"])
-
-
-def error_of(call) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(SlackApiError) as caught:
-        call()
-    error: str = caught.value.response["error"]
-    return error
 
 
 def test_upload_v2_shares_into_a_channel_end_to_end(user: WebClient, dtu_slack) -> None:  # type: ignore[no-untyped-def]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+
+from conformance.slack.expect import error_of
 
 REDIRECT = "https://app.example.com/slack/oauth_redirect"
 
@@ -38,13 +38,6 @@ def exchange(dtu_slack, code: str, **overrides: Any) -> Any:  # type: ignore[no-
         **overrides,
     }
     return WebClient(base_url=dtu_slack.url).oauth_v2_access(**arguments)
-
-
-def error_of(call) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(SlackApiError) as caught:
-        call()
-    error: str = caught.value.response["error"]
-    return error
 
 
 def test_authorize_redirects_with_code_and_state(dtu_slack) -> None:  # type: ignore[no-untyped-def]

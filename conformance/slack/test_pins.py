@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-
-def error_of(call: Any, *args: Any, **kwargs: Any) -> str:
-    with pytest.raises(SlackApiError) as caught:
-        call(*args, **kwargs)
-    error: str = caught.value.response["error"]
-    return error
+from conformance.slack.expect import error_of
 
 
 @pytest.fixture

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.scim import SCIMClient
 
+from conformance.slack.expect import error_of
 from conformance.slack.people import add_user, events_to, user_token
-
-
-def error_of(call, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
-    with pytest.raises(SlackApiError) as caught:
-        call(*args, **kwargs)
-    error: str = caught.value.response["error"]
-    return error
 
 
 def general(client: WebClient) -> str:
