@@ -116,3 +116,5 @@ def _tenant_fixture(service: str) -> Any:
 
 dtu_slack_server = _server_fixture("slack")
 dtu_slack = _tenant_fixture("slack")
+dtu_okta_server = _server_fixture("okta")
+dtu_okta = _tenant_fixture("okta")

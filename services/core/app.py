@@ -14,6 +14,7 @@ from starlette.routing import Mount, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.core.control import control_error, control_routes
+from services.core.dates import DateHeaderMiddleware
 from services.core.faults import FaultInjector
 from services.core.journal import Journal, JournalMiddleware
 from services.core.settings import TwinSettings
@@ -99,8 +100,10 @@ def build_app(spec: TwinSpec, settings: TwinSettings | None = None) -> Starlette
         # Vendor routes first: they carry the load, the control plane is rarely called.
         routes=[*spec.routes(), *control.routes],
         middleware=[
+            Middleware(DateHeaderMiddleware),
             Middleware(JournalMiddleware, journal=runtime.journal),
             Middleware(ErrorRenderingMiddleware, render=vendor_error),
+            *spec.middleware(),
         ],
         exception_handlers={404: vendor_error, 405: vendor_error},
         lifespan=lifespan,

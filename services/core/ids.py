@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import string
+import uuid
 
 UPPER_ALNUM = string.ascii_uppercase + string.digits
 ALNUM = string.ascii_letters + string.digits
@@ -30,3 +31,7 @@ class IdFactory:
 
     def secret(self, length: int = 32) -> str:
         return self.draw(length, LOWER_HEX)
+
+    def uuid4(self) -> str:
+        """A version-4 UUID (repeatable under a seed, unlike uuid.uuid4)."""
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))

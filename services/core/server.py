@@ -52,7 +52,7 @@ def uvicorn_config(app: Starlette, log_level: str = "warning") -> uvicorn.Config
         access_log=False,
         lifespan="on",
         server_header=False,
-        date_header=True,
+        date_header=False,  # services.core.dates sets it (tenant clocks may differ)
         timeout_graceful_shutdown=2,
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 from sqlmodel import Session
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -42,6 +43,8 @@ class TwinSpec:
     shutdown: Callable[[TwinRuntime], Awaitable[None]] | None = None
     # Deterministic credentials for the default tenant, so `dtu env` works offline.
     default_credentials: Callable[[TwinSettings], dict[str, Any]] = lambda settings: {}
+    # ASGI middleware run inside the core's (journal, error rendering), e.g. URL rewriting.
+    middleware: Callable[[], Sequence[Middleware]] = lambda: ()
     # `dtu env` lines for a tenant's credentials, e.g. {"DTU_SLACK_BOT_TOKEN": "xoxb-..."}.
     env_vars: Callable[[dict[str, Any]], dict[str, str]] = lambda credentials: {}
 

@@ -1,0 +1,66 @@
+"""The Okta twin, assembled: tables, routes and hooks handed to the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from services.core.app import build_app
+from services.core.credentials import CredentialCache
+from services.core.settings import TwinSettings
+from services.core.twin import TwinRuntime, TwinSpec
+from services.okta import api  # noqa: F401  (registers the Management API routes)
+from services.okta.credentials import lookup_principal
+from services.okta.endpoint import ROUTES, render_error
+from services.okta.models import METADATA
+from services.okta.provision import default_credentials, provision
+from services.okta.ratelimit import RateLimiter
+from services.okta.seed import seed
+from services.okta.tenancy import OrgPathMiddleware
+
+DEFAULT_PORT = 4101
+
+
+def routes() -> Sequence[BaseRoute]:
+    return [*ROUTES]
+
+
+def attach(runtime: TwinRuntime) -> None:
+    """Per-runtime Okta state; runs before the first tenant is provisioned."""
+    runtime.extras["credentials"] = CredentialCache(lambda key: lookup_principal(runtime.store, key))
+    runtime.extras["rate_limits"] = RateLimiter()
+    runtime.extras["log_listeners"] = []
+
+
+def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
+    runtime.extras["credentials"].invalidate()
+    runtime.extras["rate_limits"].forget(tenant_id)
+
+
+SPEC = TwinSpec(
+    name="okta",
+    title="Okta",
+    default_port=DEFAULT_PORT,
+    metadata=METADATA,
+    routes=routes,
+    provision=provision,
+    seed=seed,
+    render_error=render_error,
+    on_tenant_changed=on_tenant_changed,
+    attach=attach,
+    middleware=lambda: [Middleware(OrgPathMiddleware)],
+    default_credentials=default_credentials,
+    env_vars=lambda creds: {
+        "DTU_OKTA_ORG_URL": creds["org_url"],
+        "DTU_OKTA_API_TOKEN": creds["api_token"],
+        "DTU_OKTA_ISSUER": creds["issuer"],
+        "DTU_OKTA_CLIENT_ID": creds["client_id"],
+        "DTU_OKTA_CLIENT_SECRET": creds["client_secret"],
+    },
+)
+
+
+def create_app(settings: TwinSettings | None = None):  # type: ignore[no-untyped-def]
+    return build_app(SPEC, settings)
