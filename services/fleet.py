@@ -23,12 +23,13 @@ TWINS: dict[str, TwinEntry] = {
     entry.name: entry
     for entry in (
         TwinEntry("okta", "services.okta.app", 4101),
+        TwinEntry("jira", "services.jira.app", 4102),
         TwinEntry("slack", "services.slack.app", 4103),
     )
 }
 
 # Ports reserved for twins still to come, so the numbering is stable from day one.
-PLANNED_PORTS = {"jira": 4102, "google": 4104}
+PLANNED_PORTS = {"google": 4104}
 
 
 def select(names: str | None) -> list[TwinEntry]:

@@ -1,0 +1,58 @@
+"""The Jira twin, assembled: tables, routes and hooks handed to the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.routing import BaseRoute
+
+from services.core.app import build_app
+from services.core.credentials import CredentialCache
+from services.core.settings import TwinSettings
+from services.core.twin import TwinRuntime, TwinSpec
+from services.jira import api  # noqa: F401  (registers the REST routes)
+from services.jira.credentials import lookup_principal
+from services.jira.endpoint import render_error, routes
+from services.jira.models import METADATA
+from services.jira.provision import default_credentials, provision
+from services.jira.seed import seed
+
+DEFAULT_PORT = 4102
+
+
+def all_routes() -> Sequence[BaseRoute]:
+    return [*routes()]
+
+
+def attach(runtime: TwinRuntime) -> None:
+    """Per-runtime Jira state; runs before the first tenant is provisioned."""
+    runtime.extras["credentials"] = CredentialCache(lambda key: lookup_principal(runtime.store, key))
+
+
+def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
+    runtime.extras["credentials"].invalidate()
+
+
+SPEC = TwinSpec(
+    name="jira",
+    title="Jira Cloud",
+    default_port=DEFAULT_PORT,
+    metadata=METADATA,
+    routes=all_routes,
+    provision=provision,
+    seed=seed,
+    render_error=render_error,
+    on_tenant_changed=on_tenant_changed,
+    attach=attach,
+    default_credentials=default_credentials,
+    env_vars=lambda creds: {
+        "DTU_JIRA_URL": creds["url"],
+        "DTU_JIRA_EMAIL": creds["email"],
+        "DTU_JIRA_API_TOKEN": creds["api_token"],
+        "DTU_JIRA_ACCOUNT_ID": creds["account_id"],
+    },
+)
+
+
+def create_app(settings: TwinSettings | None = None):  # type: ignore[no-untyped-def]
+    return build_app(SPEC, settings)

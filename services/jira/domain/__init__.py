@@ -1,0 +1,1 @@
+"""Jira domain logic: state changes and rules, no HTTP."""

@@ -1,0 +1,91 @@
+"""A new Jira Cloud site: its site admin with an API token, and a second member.
+
+A fresh site has no projects; statuses, priorities, resolutions, issue types and the
+default workflow come from `catalog.py`. The credentials identify the site: every site
+is served at the twin's root URL and told apart by its API token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from services.core.ids import ALNUM, LOWER_HEX
+from services.core.settings import TwinSettings
+from services.core.tenants import DEFAULT_TENANT, Tenant, deterministic_secret
+from services.core.twin import TwinRuntime
+from services.jira.credentials import token_hash
+from services.jira.models import ApiToken, User
+
+ADMIN_EMAIL = "admin@example.com"
+MEMBER_EMAIL = "member@example.com"
+TOKEN_PREFIX = "ATATT3xFfGF0"  # what Atlassian API tokens start with
+
+
+def fixed_default_secrets() -> dict[str, str]:
+    """The default site's credentials: stable across runs so users can write them down."""
+    d = deterministic_secret
+    return {
+        "api_token": TOKEN_PREFIX + d("jira", "default", "api-token", length=52),
+        "account_id": d("jira", "default", "admin-account", length=24),
+        "member_account_id": d("jira", "default", "member-account", length=24),
+    }
+
+
+def default_credentials(settings: TwinSettings) -> dict[str, Any]:
+    return {
+        **fixed_default_secrets(),
+        "url": settings.base_url,
+        "email": ADMIN_EMAIL,
+        "member_email": MEMBER_EMAIL,
+    }
+
+
+def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[str, Any]:
+    ids = tenant.ids
+    now = tenant.clock.time()
+    if tenant.id == DEFAULT_TENANT:
+        secrets = fixed_default_secrets()
+    else:
+        secrets = {
+            "api_token": TOKEN_PREFIX + ids.draw(52, ALNUM),
+            "account_id": ids.draw(24, LOWER_HEX),
+            "member_account_id": ids.draw(24, LOWER_HEX),
+        }
+    session.add(
+        User(
+            tenant_id=tenant.id,
+            account_id=secrets["account_id"],
+            email=ADMIN_EMAIL,
+            display_name="Site Admin",
+            created=now,
+        )
+    )
+    session.add(
+        User(
+            tenant_id=tenant.id,
+            account_id=secrets["member_account_id"],
+            email=MEMBER_EMAIL,
+            display_name="Team Member",
+            created=now,
+        )
+    )
+    session.add(
+        ApiToken(
+            tenant_id=tenant.id,
+            id=ids.uuid4(),
+            token_hash=token_hash(secrets["api_token"]),
+            account_id=secrets["account_id"],
+            label="dtu",
+            created=now,
+        )
+    )
+    return {
+        "url": runtime.base_url,
+        "email": ADMIN_EMAIL,
+        "api_token": secrets["api_token"],
+        "account_id": secrets["account_id"],
+        "member_email": MEMBER_EMAIL,
+        "member_account_id": secrets["member_account_id"],
+    }
