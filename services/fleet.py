@@ -25,11 +25,12 @@ TWINS: dict[str, TwinEntry] = {
         TwinEntry("okta", "services.okta.app", 4101),
         TwinEntry("jira", "services.jira.app", 4102),
         TwinEntry("slack", "services.slack.app", 4103),
+        TwinEntry("google", "services.gdrive.app", 4104),
     )
 }
 
 # Ports reserved for twins still to come, so the numbering is stable from day one.
-PLANNED_PORTS = {"google": 4104}
+PLANNED_PORTS: dict[str, int] = {}
 
 
 def select(names: str | None) -> list[TwinEntry]:

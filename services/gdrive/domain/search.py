@@ -1,0 +1,171 @@
+"""files.list: which items a search sees, in which order (query evaluation lives in query.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from services.gdrive import query
+from services.gdrive.domain.access import RANK, WRITER, Access, Reach
+from services.gdrive.domain.items import FOLDER
+from services.gdrive.errors import bad_request, invalid_value
+from services.gdrive.models import File
+
+ORDER_KEYS = (
+    "createdTime",
+    "folder",
+    "modifiedByMeTime",
+    "modifiedTime",
+    "name",
+    "name_natural",
+    "quotaBytesUsed",
+    "recency",
+    "sharedWithMeTime",
+    "starred",
+    "viewedByMeTime",
+)
+CORPORA = ("user", "domain", "drive", "allDrives")
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
+
+
+class ItemSubject:
+    """One item as the query evaluator sees it, for one caller."""
+
+    def __init__(self, access: Access, file: File, reach: Reach) -> None:
+        self.access = access
+        self.file = file
+        self.reach = reach
+
+    def _owned(self) -> bool:
+        return self.file.owner_id == self.access.user.id
+
+    def text(self, field: str) -> str:
+        if field == "name":
+            return self.file.name
+        if field == "mimeType":
+            return self.file.mime_type
+        if field == "visibility":
+            return visibility(self.access, self.file)
+        return ""
+
+    def flag(self, field: str) -> bool:
+        if field == "trashed":
+            return self.file.trashed
+        if field == "starred":
+            return self.file.starred
+        if field == "sharedWithMe":
+            return self.reach.direct and not self._owned()
+        return False
+
+    def time(self, field: str) -> float | None:
+        if field == "modifiedTime":
+            return self.file.modified
+        if field == "createdTime":
+            return self.file.created
+        if field == "viewedByMeTime":
+            return self.file.modified if self._owned() else None
+        if field == "sharedWithMeTime":
+            return self.file.created if self.reach.direct and not self._owned() else None
+        return None
+
+    def has_member(self, field: str, value: str) -> bool:
+        if field == "parents":
+            return self.access.resolve_id(value) in (self.file.parents or [])
+        wanted = value.lower()
+        minimum = {"owners": RANK["owner"], "writers": WRITER, "readers": RANK["reader"]}[field]
+        for item in [self.file, *self.access.tree.ancestors(self.file)]:
+            for permission in self.access.tree.permissions.get(item.id, []):
+                if field != "owners" and item.id != self.file.id and permission.role == "owner":
+                    continue  # a folder's owner is not a writer of its contents by inheritance alone
+                if field == "owners" and item.id != self.file.id:
+                    continue
+                if permission.email.lower() == wanted and RANK.get(permission.role, 0) >= minimum:
+                    return True
+        return False
+
+    def mapping(self, field: str) -> dict[str, str]:
+        if field == "properties":
+            return dict(self.file.properties or {})
+        return dict(self.file.app_properties or {})
+
+    def full_text(self) -> str:
+        parts = [self.file.name, self.file.description]
+        if self.file.mime_type.startswith(TEXT_TYPES) and self.file.content:
+            parts.append(self.file.content.decode("utf-8", errors="ignore"))
+        return "\n".join(parts)
+
+
+def visibility(access: Access, file: File) -> str:
+    kinds = {(p.type, p.allow_file_discovery) for p in access.tree.permissions.get(file.id, [])}
+    if ("anyone", True) in kinds:
+        return "anyoneCanFind"
+    if ("anyone", False) in kinds:
+        return "anyoneWithLink"
+    if ("domain", True) in kinds:
+        return "domainCanFind"
+    if ("domain", False) in kinds:
+        return "domainWithLink"
+    return "limited"
+
+
+def parse_order(text: str | None) -> list[tuple[str, bool]]:
+    """`folder,modifiedTime desc,name` -> [(key, descending)]."""
+    if not text or not text.strip():
+        return []
+    order: list[tuple[str, bool]] = []
+    for part in text.split(","):
+        words = part.split()
+        if not words or len(words) > 2 or words[0] not in ORDER_KEYS:
+            raise invalid_value("orderBy")
+        if len(words) == 2 and words[1].lower() not in ("asc", "desc"):
+            raise invalid_value("orderBy")
+        order.append((words[0], len(words) == 2 and words[1].lower() == "desc"))
+    return order
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name.lower())]
+
+
+def _sort_key(key: str, access: Access) -> Callable[[File], Any]:
+    me = access.user.id
+    keys: dict[str, Callable[[File], Any]] = {
+        "createdTime": lambda f: f.created,
+        "folder": lambda f: 0 if f.mime_type == FOLDER else 1,
+        "modifiedByMeTime": lambda f: f.modified if f.last_modifying_user_id == me else 0.0,
+        "modifiedTime": lambda f: f.modified,
+        "name": lambda f: f.name.lower(),
+        "name_natural": lambda f: _natural(f.name),
+        "quotaBytesUsed": lambda f: len(f.content or b""),
+        "recency": lambda f: f.modified,
+        "sharedWithMeTime": lambda f: f.created if f.owner_id != me else 0.0,
+        "starred": lambda f: 0 if f.starred else 1,
+        "viewedByMeTime": lambda f: f.modified if f.owner_id == me else 0.0,
+    }
+    return keys[key]
+
+
+def search(access: Access, tree_files: list[File], q: str, order_by: str | None, corpora: str) -> list[File]:
+    node = query.parse(q)
+    order = parse_order(order_by)
+    if order and query.uses_full_text(node):
+        raise bad_request(
+            "Sorting is not supported for queries with fullText terms. Results are always in descending relevance "
+            "order.",
+            location="orderBy",
+        )
+    found: list[File] = []
+    for file in tree_files:
+        if file.is_root:
+            continue
+        reach = access.reach(file)
+        if reach.rank == 0:
+            continue
+        visible = reach.listed or (corpora in ("domain", "allDrives") and reach.discoverable)
+        if visible and query.matches(node, ItemSubject(access, file, reach)):
+            found.append(file)
+    found.sort(key=lambda f: f.seq)
+    for key, descending in reversed(order):
+        found.sort(key=_sort_key(key, access), reverse=descending)
+    return found
