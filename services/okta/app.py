@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from starlette.middleware import Middleware
@@ -11,10 +13,15 @@ from services.core.app import build_app
 from services.core.credentials import CredentialCache
 from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
-from services.okta import api  # noqa: F401  (registers the Management API routes)
+from services.okta import (
+    api,  # noqa: F401  (registers the Management API routes)
+    hook_delivery,
+)
 from services.okta.credentials import lookup_principal
 from services.okta.endpoint import ROUTES, render_error
 from services.okta.models import METADATA
+from services.okta.oauth import management as _oauth_management  # noqa: F401  (key rotation routes)
+from services.okta.oauth import routes as oauth_routes
 from services.okta.provision import default_credentials, provision
 from services.okta.ratelimit import RateLimiter
 from services.okta.seed import seed
@@ -24,7 +31,7 @@ DEFAULT_PORT = 4101
 
 
 def routes() -> Sequence[BaseRoute]:
-    return [*ROUTES]
+    return [*ROUTES, *oauth_routes.ROUTES]
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -32,6 +39,19 @@ def attach(runtime: TwinRuntime) -> None:
     runtime.extras["credentials"] = CredentialCache(lambda key: lookup_principal(runtime.store, key))
     runtime.extras["rate_limits"] = RateLimiter()
     runtime.extras["log_listeners"] = []
+    hook_delivery.attach(runtime)  # event hooks listen to the System Log
+
+
+async def startup(runtime: TwinRuntime) -> None:
+    """Background work: event hook deliveries."""
+    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["event_hooks"].run(), name="okta-event-hooks")]
+
+
+async def shutdown(runtime: TwinRuntime) -> None:
+    for task in runtime.extras.get("tasks", []):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
@@ -50,6 +70,8 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    startup=startup,
+    shutdown=shutdown,
     middleware=lambda: [Middleware(OrgPathMiddleware)],
     default_credentials=default_credentials,
     env_vars=lambda creds: {

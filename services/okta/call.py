@@ -41,8 +41,11 @@ class OktaCall:
     session: Session
     principal: Principal | None
     body: Any = None  # the parsed JSON body (None when absent)
+    prepared: Any = None  # what the route's async `prepare` step found before the transaction
     log_events: list[dict[str, Any]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Set by `fail_after_commit`: the call's writes stand, but it answers with this error.
+    failure: OktaError | None = None
 
     # -- the request ----------------------------------------------------------------
     @property
@@ -90,12 +93,14 @@ class OktaCall:
 
     def next_seq(self, name: str) -> int:
         """The next value of a per-org sequence (creation order, `after` cursors)."""
-        counter = self.session.get(Counter, (self.tenant.id, name))
-        if counter is None:
-            counter = Counter(tenant_id=self.tenant.id, name=name, value=0)
-        counter.value += 1
-        self.session.add(counter)
-        return counter.value
+        return next_seq(self.session, self.tenant.id, name)
+
+    def fail_after_commit(self, error: OktaError) -> None:
+        """Commit what the call did (System Log events, counters), then answer with `error`.
+
+        For outcomes Okta records and still refuses, e.g. a failed event hook verification.
+        """
+        self.failure = error
 
     def invalidate_credentials(self) -> None:
         """Drop cached principals after commit (roles, tokens or a user's status changed)."""
@@ -105,4 +110,14 @@ class OktaCall:
         return self.session.exec(statement).first()
 
 
-__all__ = ["OktaCall", "Reply", "select"]
+def next_seq(session: Session, tenant_id: str, name: str) -> int:
+    """The next value of a per-org sequence, inside the caller's transaction."""
+    counter = session.get(Counter, (tenant_id, name))
+    if counter is None:
+        counter = Counter(tenant_id=tenant_id, name=name, value=0)
+    counter.value += 1
+    session.add(counter)
+    return counter.value
+
+
+__all__ = ["OktaCall", "Reply", "next_seq", "select"]

@@ -5,7 +5,11 @@
         return render.user(call, users.find(call, call.path["userId"]))
 
 The operation name is the one in Okta's OpenAPI spec (`operationId`); the journal and
-fault injection use it. Rate-limit headers go on every response, errors included.
+fault injection use it. A route that must do async work first (an outbound HTTP call,
+e.g. verifying an event hook) names a `prepare` step: it runs after credentials,
+permission and faults, before the transaction, and the handler reads its result as
+`call.prepared`. A handler whose writes must stand while it answers an error calls
+`call.fail_after_commit(error)`. Rate-limit headers go on every response, errors included.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -40,19 +44,28 @@ from services.okta.tenancy import pinned_org
 log = logging.getLogger("dtu.okta")
 
 Handler = Callable[[OktaCall], Any]
+# An async step run before the transaction (after credentials, permission and faults), for
+# work a synchronous handler cannot do, such as calling out over HTTP. Its result is `call.prepared`.
+Prepare = Callable[[TwinRuntime, Tenant, Request], Awaitable[Any]]
 ROUTES: list[Route] = []
 JSON_TYPE = "application/json"
 RATE_STATE = "okta_rate_headers"
 
 
 def route(
-    method: str, path: str, operation: str, permission: str | None, *, authenticated: bool = True
+    method: str,
+    path: str,
+    operation: str,
+    permission: str | None,
+    *,
+    authenticated: bool = True,
+    prepare: Prepare | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register a Management API handler. `permission` is `okta.<family>.<read|manage>`."""
 
     def register(handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
-            return await dispatch(request, handler, operation, permission, authenticated)
+            return await dispatch(request, handler, operation, permission, authenticated, prepare)
 
         ROUTES.append(Route(path, endpoint, methods=[method], name=operation))
         return handler
@@ -123,7 +136,12 @@ def _count_refused(runtime: TwinRuntime, request: Request) -> None:
 
 
 async def dispatch(
-    request: Request, handler: Handler, operation: str, permission: str | None, authenticated: bool
+    request: Request,
+    handler: Handler,
+    operation: str,
+    permission: str | None,
+    authenticated: bool,
+    prepare: Prepare | None = None,
 ) -> Response:
     runtime = runtime_of(request)
     request.state.dtu_operation = operation
@@ -139,14 +157,23 @@ async def dispatch(
         authorize(principal, permission)
     await runtime.faults.apply(operation, tenant.id)
     body = await json_body(request, runtime)
+    prepared = await prepare(runtime, tenant, request) if prepare is not None else None
     with runtime.store.session() as session:
         call = OktaCall(
-            request=request, runtime=runtime, tenant=tenant, session=session, principal=principal, body=body
+            request=request,
+            runtime=runtime,
+            tenant=tenant,
+            session=session,
+            principal=principal,
+            body=body,
+            prepared=prepared,
         )
         result = handler(call)
         session.commit()
     for callback in call.after_commit:
         callback()
+    if call.failure is not None:
+        raise call.failure
     reply = result if isinstance(result, Reply) else Reply(result)
     headers = {**request.state.okta_rate_headers, **reply.headers}
     if reply.status == 204 or reply.body is None:
@@ -175,6 +202,8 @@ def render_error(request: Request, exc: Exception) -> Response:
     else:
         log.exception("internal error in %s", request.url.path, exc_info=exc)
         error = OktaError("E0000009")
+    if getattr(request.state, RATE_STATE, None) is None:  # failed before dispatch (unknown path, 405)
+        _count_refused(runtime_of(request), request)
     headers = dict(getattr(request.state, RATE_STATE, None) or {})
     headers.update(error.headers)
     if error.status_code == 429 and "X-Rate-Limit-Reset" not in error.headers:

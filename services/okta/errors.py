@@ -25,16 +25,35 @@ CODES: dict[str, tuple[int, str]] = {
     "E0000011": (401, "Invalid token provided"),
     "E0000014": (403, "Update of credentials failed"),
     "E0000016": (403, "Activation failed because the user is already active"),
-    "E0000017": (403, "Reset password failed because the user is not active"),
+    "E0000017": (403, "Password reset failed"),
     "E0000022": (405, "The endpoint does not support the provided HTTP method"),
+    "E0000030": (
+        400,
+        "Bad request. Invalid date. Dates must be of the form yyyy-MM-dd'T'HH:mm:ss.SSSZZ, "
+        "e.g. 2013-01-01T12:00:00.000-07:00.",
+    ),
     "E0000031": (400, "Invalid search criteria."),
     "E0000032": (400, "Unlock is not allowed for this user."),
+    "E0000033": (400, "Cannot specify a search query and filter in the same request."),
+    "E0000035": (403, "Change password not allowed on specified user."),
     "E0000038": (403, "This operation is not allowed in the user's current status."),
+    "E0000046": (403, "Deactivate application for user forbidden."),
     "E0000047": (429, "API call exceeded rate limit due to too many requests."),
+    "E0000053": (400, "Invalid SCIM filter."),
     "E0000056": (403, "Delete application forbidden."),
+    "E0000060": (404, "Unsupported operation."),
     "E0000069": (403, "User Locked"),
-    "E0000094": (403, "Password is expired and must be changed."),
-    "E0000112": (400, "Unable to update the event hook because it is not verified."),
+    "E0000080": (403, "The password does not meet the complexity requirements of the current password policy."),
+    "E0000090": (409, "The role specified is already assigned to the user."),
+    "E0000064": (403, "Password is expired and must be changed."),
+    "E0000124": (
+        400,
+        "Could not create user. To create a user and expire their password immediately, a password must be specified.",
+    ),
+    "E0000125": (
+        400,
+        "Could not create user. To create a user and expire their password immediately, `activate` must be true.",
+    ),
 }
 
 

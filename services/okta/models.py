@@ -63,6 +63,9 @@ class User(OktaModel, table=True):
     last_login: float | None = None
     last_updated: float = 0
     password_changed: float | None = None
+    # sha256 of the one-time activation / recovery token handed out by the lifecycle API (None when none is live).
+    activation_token_hash: str | None = None
+    recovery_token_hash: str | None = None
     seq: int = 0  # creation order, the list order and the `after` cursor
 
 
@@ -187,6 +190,7 @@ class EventHook(OktaModel, table=True):
     tenant_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)  # who...
     name: str
+    description: str | None = None
     status: str = "ACTIVE"
     verification_status: str = "UNVERIFIED"  # UNVERIFIED, VERIFIED
     events: dict[str, Any] | None = json_column()  # {type: EVENT_TYPE, items: [...]}

@@ -154,7 +154,7 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
     )
     session.add(GroupMember(tenant_id=tid, group_id=everyone, user_id=admin_id, added=now, seq=1))
 
-    web_app = new_id(tenant, "0oa") if tid != DEFAULT_TENANT else secrets["client_id"]
+    web_app = secrets["client_id"]  # an OIDC app's id is its client_id
     session.add(
         App(
             tenant_id=tid,

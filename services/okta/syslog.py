@@ -2,18 +2,28 @@
 
 `record(call, "user.lifecycle.create", targets=[user_target(user)])` writes the event
 in the call's transaction; after commit it is handed to the listeners registered in
-`runtime.extras["log_listeners"]` (event hooks). The document is what
-`GET /api/v1/logs` returns, in Okta's LogEvent shape.
+`runtime.extras["log_listeners"]` (event hooks). `record_job` writes events Okta's
+own background work produces (event hook delivery failures), outside any request.
+The document is what `GET /api/v1/logs` returns, in Okta's LogEvent shape: events of
+one request share `transaction.id` and `debugContext.debugData.requestId`; requests
+made with an API token carry `transaction.detail.requestApiTokenId`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from services.okta.call import OktaCall
-from services.okta.models import App, Group, LogEvent, User
+from services.core.ids import ALNUM
+from services.core.tenants import Tenant
+from services.core.twin import TwinRuntime
+from services.okta.call import OktaCall, next_seq
+from services.okta.models import App, EventHook, Group, LogEvent, User
 from services.okta.timefmt import iso
+
+log = logging.getLogger("dtu.okta.syslog")
+LogListener = Callable[[str, list[dict[str, Any]]], None]
 
 # eventType -> displayMessage, as Okta's event type catalogue words them.
 DISPLAY_MESSAGES: dict[str, str] = {
@@ -61,6 +71,7 @@ DISPLAY_MESSAGES: dict[str, str] = {
     "event_hook.activated": "Event hook activated",
     "event_hook.deactivated": "Event hook deactivated",
     "event_hook.deleted": "Event hook deleted",
+    "event_hook.updated": "Event hook updated",
     "event_hook.verified": "Event hook verified",
     "event_hook.delivery": "Event hook delivery",
     "system.api_token.create": "Create API token",
@@ -97,6 +108,20 @@ def app_target(app: App) -> Target:
     }
 
 
+def event_hook_target(hook: EventHook) -> Target:
+    return {"id": hook.id, "type": "EventHook", "alternateId": hook.name, "displayName": hook.name, "detailEntry": None}
+
+
+# Okta's own principal for work it does in the background (scheduled jobs, hook deliveries).
+SYSTEM_ACTOR: dict[str, Any] = {
+    "id": "system@okta.com",
+    "type": "SystemPrincipal",
+    "alternateId": "system@okta.com",
+    "displayName": "Okta System",
+    "detailEntry": None,
+}
+
+
 def actor_of(call: OktaCall) -> dict[str, Any]:
     """The acting principal as the log shows it: the admin user, or the OAuth client."""
     principal = call.principal
@@ -109,6 +134,39 @@ def actor_of(call: OktaCall) -> dict[str, Any]:
             return {**user_target(user), "detailEntry": None}
     client_id = principal.attributes.get("client_id", principal.subject)
     return {"id": client_id, "type": "PublicClientApp", "alternateId": client_id, "displayName": client_id}
+
+
+def request_id(call: OktaCall) -> str:
+    """One id per request (Okta's `X-Okta-Request-Id` style), shared by the events it records."""
+    state = call.request.state
+    existing: str | None = getattr(state, "okta_request_id", None)
+    if existing is None:
+        existing = call.tenant.ids.draw(27, ALNUM)
+        state.okta_request_id = existing
+    return existing
+
+
+def _transaction_detail(call: OktaCall) -> dict[str, Any]:
+    principal = call.principal
+    if principal is not None and principal.kind == "ssws" and principal.attributes.get("token_id"):
+        return {"requestApiTokenId": principal.attributes["token_id"]}
+    return {}
+
+
+def _no_authentication() -> dict[str, Any]:
+    return {
+        "authenticationProvider": None,
+        "credentialProvider": None,
+        "credentialType": None,
+        "issuer": None,
+        "interface": None,
+        "authenticationStep": 0,
+        "externalSessionId": "unknown",
+    }
+
+
+def _security_context() -> dict[str, Any]:
+    return {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None}
 
 
 def record(
@@ -128,14 +186,10 @@ def record(
     event_id = call.tenant.ids.uuid4()
     request = call.request
     client_ip = request.client.host if request.client else "127.0.0.1"
+    req_id = request_id(call)
+    # Okta logs the path and query as the client sent them (`url` is relative, not absolute).
+    url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     document: dict[str, Any] = {
-        "uuid": event_id,
-        "published": iso(now),
-        "eventType": event_type,
-        "version": "0",
-        "severity": severity,
-        "legacyEventType": None,
-        "displayMessage": display_message or DISPLAY_MESSAGES.get(event_type, event_type),
         "actor": actor or actor_of(call),
         "client": {
             "userAgent": {
@@ -143,47 +197,100 @@ def record(
                 "os": "Unknown",
                 "browser": "UNKNOWN",
             },
-            "zone": "null",
+            "zone": "null",  # Okta writes the string "null" when no network zone matches
             "device": "Unknown",
             "id": None,
             "ipAddress": client_ip,
             "geographicalContext": None,
         },
         "device": None,
-        "authenticationContext": authentication_context
-        or {
-            "authenticationProvider": None,
-            "credentialProvider": None,
-            "credentialType": None,
-            "issuer": None,
-            "interface": None,
-            "authenticationStep": 0,
-            "externalSessionId": "unknown",
-        },
-        "securityContext": {"asNumber": None, "asOrg": None, "isp": None, "domain": None, "isProxy": None},
+        "authenticationContext": authentication_context or _no_authentication(),
+        "displayMessage": display_message or DISPLAY_MESSAGES.get(event_type, event_type),
+        "eventType": event_type,
         "outcome": {"result": outcome, "reason": reason},
-        "target": targets or [],
-        "transaction": {"type": "WEB", "id": request.headers.get("x-request-id", event_id[:24]), "detail": {}},
-        "debugContext": {"debugData": {"requestUri": request.url.path, "url": str(request.url), **(debug_data or {})}},
+        "published": iso(now),
+        "securityContext": _security_context(),
+        "severity": severity,
+        "debugContext": {
+            "debugData": {"requestId": req_id, "requestUri": request.url.path, "url": url, **(debug_data or {})}
+        },
+        "legacyEventType": None,
+        "transaction": {"type": "WEB", "id": req_id, "detail": _transaction_detail(call)},
+        "uuid": event_id,
+        "version": "0",
         "request": {"ipChain": [{"ip": client_ip, "geographicalContext": None, "version": "V4", "source": None}]},
+        "target": targets or [],
     }
-    call.session.add(
-        LogEvent(
-            tenant_id=call.tenant.id,
-            uuid=event_id,
-            seq=call.next_seq("log"),
-            published=now,
-            event_type=event_type,
-            document=document,
-        )
-    )
+    call.session.add(_row(call.tenant.id, next_seq(call.session, call.tenant.id, "log"), now, document))
     call.log_events.append(document)
     if len(call.log_events) == 1:
-        call.after_commit.append(lambda: _publish(call))
+        call.after_commit.append(lambda: publish(call.runtime, call.tenant.id, call.log_events))
     return document
 
 
-def _publish(call: OktaCall) -> None:
-    listeners: list[Callable[[str, list[dict[str, Any]]], None]] = call.runtime.extras.get("log_listeners", [])
+def record_job(
+    runtime: TwinRuntime,
+    tenant: Tenant,
+    event_type: str,
+    *,
+    targets: list[Target] | None = None,
+    outcome: str = "SUCCESS",
+    reason: str | None = None,
+    severity: str = "INFO",
+    debug_data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An event of Okta's background work (no HTTP request): written and published at once."""
+    now = tenant.clock.time()
+    event_id = tenant.ids.uuid4()
+    document: dict[str, Any] = {
+        "actor": dict(SYSTEM_ACTOR),
+        "client": {
+            "userAgent": None,
+            "zone": None,
+            "device": None,
+            "id": None,
+            "ipAddress": None,
+            "geographicalContext": None,
+        },
+        "device": None,
+        "authenticationContext": _no_authentication(),
+        "displayMessage": DISPLAY_MESSAGES.get(event_type, event_type),
+        "eventType": event_type,
+        "outcome": {"result": outcome, "reason": reason},
+        "published": iso(now),
+        "securityContext": _security_context(),
+        "severity": severity,
+        "debugContext": {"debugData": dict(debug_data or {})},
+        "legacyEventType": None,
+        "transaction": {"type": "JOB", "id": tenant.ids.draw(27, ALNUM), "detail": {}},
+        "uuid": event_id,
+        "version": "0",
+        "request": {"ipChain": []},  # Okta leaves the chain empty when no HTTP request caused the event
+        "target": targets or [],
+    }
+    with runtime.store.session() as session:
+        session.add(_row(tenant.id, next_seq(session, tenant.id, "log"), now, document))
+        session.commit()
+    publish(runtime, tenant.id, [document])
+    return document
+
+
+def _row(tenant_id: str, seq: int, now: float, document: dict[str, Any]) -> LogEvent:
+    return LogEvent(
+        tenant_id=tenant_id,
+        uuid=document["uuid"],
+        seq=seq,
+        published=now,
+        event_type=document["eventType"],
+        document=document,
+    )
+
+
+def publish(runtime: TwinRuntime, tenant_id: str, events: list[dict[str, Any]]) -> None:
+    """Hand committed events to the listeners (event hooks); a failing listener costs only itself."""
+    listeners: list[LogListener] = runtime.extras.get("log_listeners", [])
     for listener in listeners:
-        listener(call.tenant.id, list(call.log_events))
+        try:
+            listener(tenant_id, list(events))
+        except Exception:
+            log.exception("log listener %r failed for tenant %s", listener, tenant_id)

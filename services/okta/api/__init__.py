@@ -1,3 +1,10 @@
 """Management API route handlers, one module per resource family; importing registers them."""
 
-from services.okta.api import users  # noqa: F401
+from services.okta.api import (
+    apps,  # noqa: F401
+    event_hooks,  # noqa: F401
+    groups,  # noqa: F401
+    logs,  # noqa: F401
+    roles,  # noqa: F401
+    users,  # noqa: F401
+)
