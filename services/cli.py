@@ -18,17 +18,46 @@ import yaml
 from services.core.app import build_app
 from services.core.server import PortInUse, Served, bind_socket, serve_all
 from services.core.settings import TwinSettings
+from services.core.tls import TlsFiles, files_for
 from services.fleet import TwinEntry, select
 
+# `--tls` on every command that talks to the fleet: an https fleet is reached (and trusted) as such.
+_tls_option = click.option(
+    "--tls",
+    is_flag=True,
+    default=None,
+    help="Serve/reach the twins over HTTPS (also DTU_TLS=1; DTU_TLS_CERT + DTU_TLS_KEY for your own certificate).",
+)
 
-def _settings(entry: TwinEntry, host: str | None, data_dir: str | None, ports: dict[str, int]) -> TwinSettings:
+
+def _settings(
+    entry: TwinEntry,
+    host: str | None = None,
+    data_dir: str | None = None,
+    ports: dict[str, int] | None = None,
+    tls: bool | None = None,
+) -> TwinSettings:
     return TwinSettings.from_env(
         entry.name,
         entry.default_port,
         host=host,
         data_dir=Path(data_dir) if data_dir else None,
-        port=ports.get(entry.name),
+        port=(ports or {}).get(entry.name),
+        tls=tls or None,
     )
+
+
+def _tls_files(settings: TwinSettings) -> TlsFiles | None:
+    try:
+        return files_for(settings)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(f"TLS: {exc}") from None
+
+
+def _verify(settings: TwinSettings) -> Any:
+    """What httpx verifies an https twin with: the local CA (or the default CAs for a user's certificate)."""
+    files = _tls_files(settings)
+    return files.client_context() if files is not None else True
 
 
 def _parse_ports(values: tuple[str, ...]) -> dict[str, int]:
@@ -61,12 +90,21 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", "ports", multiple=True, help="Override a port: NAME=PORT (repeatable).")
 @click.option("--log-level", default="warning", show_default=True)
-def up(services: str | None, data_dir: str | None, host: str | None, ports: tuple[str, ...], log_level: str) -> None:
+@_tls_option
+def up(
+    services: str | None,
+    data_dir: str | None,
+    host: str | None,
+    ports: tuple[str, ...],
+    log_level: str,
+    tls: bool | None,
+) -> None:
     """Start the fleet in the foreground; Ctrl-C stops it."""
     started = time.perf_counter()
     entries = _entries(services)
     port_map = _parse_ports(ports)
-    settings = [_settings(entry, host, data_dir, port_map) for entry in entries]
+    settings = [_settings(entry, host, data_dir, port_map, tls) for entry in entries]
+    certificates = [_tls_files(s) for s in settings]
     sockets = []
     try:
         for entry, s in zip(entries, settings, strict=True):
@@ -76,11 +114,13 @@ def up(services: str | None, data_dir: str | None, host: str | None, ports: tupl
             sock.close()
         click.echo(f"dtu: {exc}. Stop whatever holds it, or choose another: --port {exc.service}=PORT", err=True)
         sys.exit(2)
-    served = []
-    for entry, s in zip(entries, settings, strict=True):
+    served: list[Served] = []
+    for entry, s, certificate in zip(entries, settings, certificates, strict=True):
         app = build_app(entry.spec(), s)
-        served.append(Served(entry.name, app, s.host, s.port))
+        served.append(Served(entry.name, app, s.host, s.port, certificate))
     click.echo(f"DTU fleet ready in {time.perf_counter() - started:.2f}s")
+    for line in _first_certificate_instructions(certificates):
+        click.echo(line)
     for s, item in zip(settings, served, strict=True):
         runtime = item.app.state.runtime
         tenant = runtime.tenants.get("default")
@@ -92,9 +132,17 @@ def up(services: str | None, data_dir: str | None, host: str | None, ports: tupl
         asyncio.run(serve_all(served, sockets, log_level))
 
 
+def _first_certificate_instructions(certificates: list[TlsFiles | None]) -> list[str]:
+    """Every twin serves the same certificate: say once how to trust it."""
+    for files in certificates:
+        if files is not None:
+            return ["", *files.trust_instructions()]
+    return []
+
+
 def _fetch_default(entry: TwinEntry, settings: TwinSettings, tenant: str) -> dict[str, Any] | None:
     try:
-        response = httpx.get(f"{settings.base_url}/_dtu/tenants/{tenant}", timeout=1.0)
+        response = httpx.get(f"{settings.base_url}/_dtu/tenants/{tenant}", timeout=1.0, verify=_verify(settings))
     except httpx.HTTPError:
         return None
     if response.status_code != 200:
@@ -106,11 +154,14 @@ def _fetch_default(entry: TwinEntry, settings: TwinSettings, tenant: str) -> dic
 @main.command()
 @click.option("--services", help="Comma-separated twins (default: all).")
 @click.option("--tenant", default="default", show_default=True, help="Tenant whose credentials to print.")
-def env(services: str | None, tenant: str) -> None:
+@_tls_option
+def env(services: str | None, tenant: str, tls: bool | None) -> None:
     """Print `export` lines for the fleet's URLs and credentials: eval "$(dtu env)"."""
+    trust: TlsFiles | None = None
     for entry in _entries(services):
         spec = entry.spec()
-        settings = TwinSettings.from_env(entry.name, entry.default_port)
+        settings = _settings(entry, tls=tls)
+        trust = trust or _tls_files(settings)
         credentials = _fetch_default(entry, settings, tenant)
         if credentials is None:
             if tenant != "default":
@@ -118,17 +169,22 @@ def env(services: str | None, tenant: str) -> None:
             credentials = spec.default_credentials(settings)
         for key, value in spec.env_vars(credentials).items():
             click.echo(f"export {key}={shlex.quote(str(value))}")
+    if trust is not None and trust.bundle is not None:
+        # The local CA added to the public ones: SDKs then accept the twins' https URLs.
+        for key in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
+            click.echo(f"export {key}={shlex.quote(str(trust.bundle))}")
 
 
 @main.command()
 @click.option("--services", help="Comma-separated twins (default: all).")
-def status(services: str | None) -> None:
+@_tls_option
+def status(services: str | None, tls: bool | None) -> None:
     """Health of each twin; exit 1 when any is down."""
     down = 0
     for entry in _entries(services):
-        settings = TwinSettings.from_env(entry.name, entry.default_port)
+        settings = _settings(entry, tls=tls)
         try:
-            health = httpx.get(f"{settings.base_url}/_dtu/health", timeout=1.0).json()
+            health = httpx.get(f"{settings.base_url}/_dtu/health", timeout=1.0, verify=_verify(settings)).json()
             click.echo(f"{entry.name:<8} up    {settings.base_url}  tenants={health.get('tenants')}")
         except (httpx.HTTPError, ValueError):
             click.echo(f"{entry.name:<8} down  {settings.base_url}")
@@ -137,9 +193,10 @@ def status(services: str | None) -> None:
 
 
 def _control(entry: TwinEntry, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    settings = TwinSettings.from_env(entry.name, entry.default_port)
+    settings = _settings(entry)
     try:
-        return httpx.request(method, f"{settings.base_url}/_dtu{path}", timeout=30.0, **kwargs)
+        url = f"{settings.base_url}/_dtu{path}"
+        return httpx.request(method, url, timeout=30.0, verify=_verify(settings), **kwargs)
     except httpx.HTTPError as exc:
         raise click.ClickException(f"{entry.name}: not reachable at {settings.base_url} ({exc})") from None
 

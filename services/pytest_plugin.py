@@ -5,12 +5,20 @@
 
 One server per twin per test session (in memory, or `DTU_DATABASE_URL`), and a fresh
 tenant per test, so state never leaks between tests.
+
+`dtu_<twin>_tls` is the same over HTTPS (for SDKs that refuse plain http, such as okta's):
+the certificate comes from a local CA (services/core/tls.py) kept under `DTU_TLS_DIR`, or
+in the session's temporary directory; `handle.ca_file` / `handle.ssl_context()` trust it.
+With `DTU_TLS=1` the plain `dtu_<twin>` fixtures serve HTTPS too.
 """
 
 from __future__ import annotations
 
+import os
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +28,7 @@ from services.core.app import build_app
 from services.core.server import bind_socket
 from services.core.settings import TwinSettings
 from services.core.testing import ThreadedServer
+from services.core.tls import TlsFiles, ensure_local_ca, files_for
 from services.fleet import TWINS
 
 
@@ -32,6 +41,11 @@ class TwinHandle:
     tenant_id: str
     credentials: dict[str, Any]
     _client: httpx.Client = field(repr=False)
+    ca_file: str | None = None  # the CA that signed an https twin's certificate
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """Trusts the twin's certificate (and the default CAs)."""
+        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else ssl.create_default_context()
 
     def __getattr__(self, name: str) -> Any:
         # Credentials read as attributes: dtu_slack.bot_token, dtu_slack.url, ...
@@ -63,16 +77,25 @@ class TwinHandle:
 
 
 class TwinServer:
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, tls_dir: Path | None = None) -> None:
+        """`tls_dir`: serve HTTPS with a certificate from the local CA kept there."""
         entry = TWINS[service]
         # Bind first: the twin must advertise the port it really listens on (upload URLs, permalinks...).
         sock = bind_socket(service, "127.0.0.1", 0)
-        settings = TwinSettings.from_env(service, 0, port=sock.getsockname()[1], host="127.0.0.1")
+        settings = TwinSettings.from_env(
+            service, 0, port=sock.getsockname()[1], host="127.0.0.1", tls=True if tls_dir else None
+        )
+        self.tls: TlsFiles | None = ensure_local_ca(tls_dir) if tls_dir is not None else files_for(settings)
         self.app = build_app(entry.spec(), settings)
-        self.server = ThreadedServer(self.app, name=service, sock=sock).start()
+        self.server = ThreadedServer(self.app, name=service, sock=sock, tls=self.tls).start()
         self.runtime = self.app.state.runtime
-        self.client = httpx.Client(timeout=30.0)
+        verify: Any = self.tls.client_context() if self.tls is not None else True
+        self.client = httpx.Client(timeout=30.0, verify=verify)
         self.service = service
+
+    @property
+    def ca_file(self) -> str | None:
+        return str(self.tls.ca) if self.tls is not None and self.tls.ca is not None else None
 
     @property
     def url(self) -> str:
@@ -82,7 +105,7 @@ class TwinServer:
         response = self.client.post(f"{self.url}/_dtu/tenants", json={"name": name})
         response.raise_for_status()
         body = response.json()
-        return TwinHandle(self.service, self.url, body["id"], body["credentials"], self.client)
+        return TwinHandle(self.service, self.url, body["id"], body["credentials"], self.client, self.ca_file)
 
     def drop_tenant(self, handle: TwinHandle) -> None:
         self.client.delete(f"{self.url}/_dtu/tenants/{handle.tenant_id}")
@@ -103,10 +126,21 @@ def _server_fixture(service: str) -> Any:
     return server
 
 
-def _tenant_fixture(service: str) -> Any:
-    @pytest.fixture(name=f"dtu_{service}")
+def _tls_server_fixture(service: str) -> Any:
+    @pytest.fixture(scope="session", name=f"dtu_{service}_tls_server")
+    def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwinServer]:
+        explicit = os.environ.get("DTU_TLS_DIR")
+        twin = TwinServer(service, tls_dir=Path(explicit) if explicit else tmp_path_factory.mktemp("dtu-tls"))
+        yield twin
+        twin.stop()
+
+    return server
+
+
+def _tenant_fixture(service: str, suffix: str = "") -> Any:
+    @pytest.fixture(name=f"dtu_{service}{suffix}")
     def tenant(request: pytest.FixtureRequest) -> Iterator[TwinHandle]:
-        server: TwinServer = request.getfixturevalue(f"dtu_{service}_server")
+        server: TwinServer = request.getfixturevalue(f"dtu_{service}{suffix}_server")
         handle = server.new_tenant(name=request.node.name[:60])
         yield handle
         server.drop_tenant(handle)
@@ -118,6 +152,10 @@ dtu_slack_server = _server_fixture("slack")
 dtu_slack = _tenant_fixture("slack")
 dtu_okta_server = _server_fixture("okta")
 dtu_okta = _tenant_fixture("okta")
+dtu_slack_tls_server = _tls_server_fixture("slack")
+dtu_slack_tls = _tenant_fixture("slack", "_tls")
+dtu_okta_tls_server = _tls_server_fixture("okta")
+dtu_okta_tls = _tenant_fixture("okta", "_tls")
 dtu_jira_server = _server_fixture("jira")
 dtu_jira = _tenant_fixture("jira")
 dtu_google_server = _server_fixture("google")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import uvicorn
 from starlette.applications import Starlette
 
+from services.core.tls import TlsFiles
+
 
 class PortInUse(RuntimeError):
     def __init__(self, service: str, host: str, port: int) -> None:
@@ -23,6 +25,7 @@ class Served:
     app: Starlette
     host: str
     port: int
+    tls: TlsFiles | None = None
 
 
 def bind_socket(service: str, host: str, port: int) -> socket.socket:
@@ -45,7 +48,7 @@ def bind_socket(service: str, host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: Starlette, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(app: Starlette, log_level: str = "warning", tls: TlsFiles | None = None) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         log_level=log_level,
@@ -54,9 +57,11 @@ def uvicorn_config(app: Starlette, log_level: str = "warning") -> uvicorn.Config
         server_header=False,
         date_header=False,  # services.core.dates sets it (tenant clocks may differ)
         timeout_graceful_shutdown=2,
+        ssl_certfile=str(tls.cert) if tls else None,
+        ssl_keyfile=str(tls.key) if tls else None,
     )
 
 
 async def serve_all(served: list[Served], sockets: list[socket.socket], log_level: str = "warning") -> None:
-    servers = [uvicorn.Server(uvicorn_config(s.app, log_level)) for s in served]
+    servers = [uvicorn.Server(uvicorn_config(s.app, log_level, s.tls)) for s in served]
     await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in zip(servers, sockets, strict=True)))

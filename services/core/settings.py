@@ -24,11 +24,16 @@ class TwinSettings:
     max_body_bytes: int = 8 * 1024 * 1024
     public_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # HTTPS (services/core/tls.py): on with `dtu up --tls` / DTU_TLS=1, or implied by a user's cert + key.
+    tls: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
     @classmethod
     def from_env(cls, service: str, default_port: int, **overrides: object) -> TwinSettings:
         prefix = f"DTU_{service.upper()}_"
         data_dir = _env("DTU_DATA_DIR")
+        tls_cert, tls_key = _env("DTU_TLS_CERT"), _env("DTU_TLS_KEY")
         settings = cls(
             service=service,
             port=int(_env(prefix + "PORT", str(default_port)) or default_port),
@@ -38,6 +43,9 @@ class TwinSettings:
             seed=_env("DTU_SEED"),
             journal_size=int(_env("DTU_JOURNAL_SIZE", "5000") or 5000),
             public_url=_env(prefix + "PUBLIC_URL"),
+            tls=(_env("DTU_TLS", "") or "").lower() in ("1", "true", "yes", "on") or bool(tls_cert and tls_key),
+            tls_cert=Path(tls_cert) if tls_cert else None,
+            tls_key=Path(tls_key) if tls_key else None,
         )
         for key, value in overrides.items():
             if value is not None:
@@ -50,7 +58,8 @@ class TwinSettings:
         if self.public_url:
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
-        return f"http://{host}:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host}:{self.port}"
 
     def resolved_database_url(self) -> str:
         """An explicit URL wins; else a SQLite file under the data dir; else in-memory SQLite."""

@@ -15,6 +15,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from services.core.server import bind_socket, uvicorn_config
+from services.core.tls import TlsFiles
 
 
 class ThreadedServer:
@@ -25,16 +26,18 @@ class ThreadedServer:
         port: int = 0,
         name: str = "twin",
         sock: socket.socket | None = None,
+        tls: TlsFiles | None = None,
     ) -> None:
         self.app = app
         self.socket = sock if sock is not None else bind_socket(name, host, port)
         self.host, self.port = self.socket.getsockname()[:2]
-        self.server = uvicorn.Server(uvicorn_config(app))
+        self.tls = tls  # serve HTTPS with this certificate
+        self.server = uvicorn.Server(uvicorn_config(app, tls=tls))
         self.thread = threading.Thread(target=self._run, name=f"dtu-{name}", daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     def _run(self) -> None:
         self.server.run(sockets=[self.socket])
