@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import os
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
@@ -36,11 +39,14 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _worker(host: str, port: int, request: bytes, deadline: float, latencies: list[float]) -> tuple[int, int]:
+async def _worker(
+    host: str, port: int, next_request: Callable[[], bytes], deadline: float, latencies: list[float]
+) -> tuple[int, int]:
     errors = non_2xx = 0
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.monotonic() < deadline:
+            request = next_request()
             started = time.perf_counter()
             writer.write(request)
             try:
@@ -58,10 +64,23 @@ async def _worker(host: str, port: int, request: bytes, deadline: float, latenci
     return errors, non_2xx
 
 
-async def run(url: str, method: str, headers: list[str], body: bytes, connections: int, duration: float) -> dict:
+def _requests(url: str, method: str, headers: list[str], bodies: list[bytes]) -> Callable[[], bytes]:
+    """The next request to send: bodies in turn; `{seq}` in a body becomes a unique id (process, number)."""
+    if len(bodies) == 1 and b"{seq}" not in bodies[0]:
+        fixed = _request(url, method, headers, bodies[0])
+        return lambda: fixed
+    cycle, counter = itertools.cycle(bodies), itertools.count(1)
+    return lambda: _request(
+        url, method, headers, next(cycle).replace(b"{seq}", f"{os.getpid()}-{next(counter)}".encode())
+    )
+
+
+async def run(
+    url: str, method: str, headers: list[str], bodies: list[bytes], connections: int, duration: float
+) -> dict:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    request = _request(url, method, headers, body)
+    request = _requests(url, method, headers, bodies)
     latencies: list[float] = []
     started = time.monotonic()
     deadline = started + duration
@@ -90,10 +109,16 @@ def main() -> None:
     parser.add_argument("--method", default="GET")
     parser.add_argument("--header", action="append", default=[])
     parser.add_argument("--body", default="")
+    parser.add_argument("--body-file", help="one body per line, sent in turn (instead of --body)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0)
     args = parser.parse_args()
-    summary = asyncio.run(run(args.url, args.method, args.header, args.body.encode(), args.connections, args.duration))
+    if args.body_file:
+        with open(args.body_file, "rb") as handle:
+            bodies = [line.rstrip(b"\n") for line in handle if line.strip()]
+    else:
+        bodies = [args.body.encode()]
+    summary = asyncio.run(run(args.url, args.method, args.header, bodies, args.connections, args.duration))
     print("DTU_BENCH " + json.dumps(summary), flush=True)
 
 

@@ -57,3 +57,19 @@ def create_project(jira: JIRA, key: str, name: str | None = None, **extra: Any) 
 def project(jira: JIRA) -> dict[str, Any]:
     """A fresh company-managed software project `DTU`."""
     return create_project(jira, "DTU", "Digital Twin Universe")
+
+
+@pytest.fixture
+def member(dtu_jira: Any) -> Iterator[JIRA]:
+    """The site's second user: product access (`jira-software-users`), no administration."""
+    instance = JIRA(server=dtu_jira.url, basic_auth=(dtu_jira.member_email, dtu_jira.member_api_token), max_retries=0)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def app_http(dtu_jira: Any) -> Iterator[httpx.Client]:
+    """An OAuth 2.0 app's view (Bearer), for what only apps may call (dynamic webhooks)."""
+    headers = {"Authorization": f"Bearer {dtu_jira.api_token}"}
+    with httpx.Client(base_url=dtu_jira.url, headers=headers, timeout=30.0) as c:
+        yield c

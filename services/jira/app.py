@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
@@ -16,6 +18,7 @@ from services.jira.endpoint import render_error, routes
 from services.jira.models import METADATA
 from services.jira.provision import default_credentials, provision
 from services.jira.seed import seed
+from services.jira.webhooks import WebhookBus
 
 DEFAULT_PORT = 4102
 
@@ -27,6 +30,19 @@ def all_routes() -> Sequence[BaseRoute]:
 def attach(runtime: TwinRuntime) -> None:
     """Per-runtime Jira state; runs before the first tenant is provisioned."""
     runtime.extras["credentials"] = CredentialCache(lambda key: lookup_principal(runtime.store, key))
+    runtime.extras["webhooks"] = WebhookBus(runtime)
+
+
+async def startup(runtime: TwinRuntime) -> None:
+    """Background work: webhook deliveries."""
+    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["webhooks"].run(), name="jira-webhooks")]
+
+
+async def shutdown(runtime: TwinRuntime) -> None:
+    for task in runtime.extras.get("tasks", []):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
@@ -44,6 +60,8 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    startup=startup,
+    shutdown=shutdown,
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_JIRA_URL": creds["url"],

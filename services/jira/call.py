@@ -32,6 +32,7 @@ class Reply:
     body: Any = None
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    empty: bool = False  # answer `status` with no body (some 200s have none)
 
 
 @dataclass

@@ -16,7 +16,9 @@ from sqlmodel import select
 
 from services.core.credentials import Principal
 from services.core.store import Store
-from services.jira.models import ApiToken, User
+from services.jira.models import ApiToken, AuthSession, User
+
+SESSION_COOKIE = "cloud.session.token"  # the cookie POST /rest/auth/1/session sets
 
 
 def token_hash(token: str) -> str:
@@ -45,6 +47,8 @@ def parse_authorization(header: str | None) -> str | None:
 
 def lookup_principal(store: Store, key: str) -> Principal | None:
     scheme, _, rest = key.partition(" ")
+    if scheme == "cookie":
+        return _session_principal(store, rest)
     email, token = rest.split("\n", 1) if scheme == "basic" else ("", rest)
     with store.session() as session:
         row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(token))).first()
@@ -56,3 +60,14 @@ def lookup_principal(store: Store, key: str) -> Principal | None:
         if scheme == "basic" and user.email.lower() != email:
             return None
         return Principal(tenant_id=row.tenant_id, subject=user.account_id, kind=scheme, credential=row.id)
+
+
+def _session_principal(store: Store, value: str) -> Principal | None:
+    with store.session() as session:
+        row = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash(value))).first()
+        if row is None:
+            return None
+        user = session.get(User, (row.tenant_id, row.account_id))
+        if user is None or not user.active:
+            return None
+        return Principal(tenant_id=row.tenant_id, subject=user.account_id, kind="cookie", credential=row.id)

@@ -28,7 +28,7 @@ from services.core.request_params import read_body
 from services.core.tenants import DEFAULT_TENANT, Tenant
 from services.core.twin import TwinRuntime, runtime_of
 from services.jira.call import JiraCall, Reply
-from services.jira.credentials import parse_authorization
+from services.jira.credentials import SESSION_COOKIE, parse_authorization
 from services.jira.errors import AuthenticationFailed, JiraError, not_authenticated
 
 log = logging.getLogger("dtu.jira")
@@ -65,7 +65,11 @@ def routes() -> list[Route]:
 def principal_of(runtime: TwinRuntime, request: Request) -> Principal | None:
     key = parse_authorization(request.headers.get("authorization"))
     if key is None:
-        return None
+        # No Authorization header: a session cookie from POST /rest/auth/1/session, if any.
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            return None
+        key = f"cookie {cookie}"
     cache: CredentialCache = runtime.extras["credentials"]
     principal = cache.resolve(key) if key else None
     if principal is None:
@@ -111,6 +115,8 @@ async def dispatch(request: Request, handler: Handler, operation: str, version: 
     for callback in call.after_commit:
         callback()
     reply = result if isinstance(result, Reply) else Reply(result)
+    if reply.empty:  # e.g. DELETE /group: 200 with no body
+        return Response(status_code=reply.status, headers=reply.headers)
     if reply.status == 204 or reply.body is None:
         return Response(status_code=204 if reply.status == 200 else reply.status, headers=reply.headers)
     return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers, media_type=JSON_TYPE)

@@ -189,4 +189,102 @@ class Worklog(JiraModel, table=True):
     updated: float = 0.0
 
 
+# -- users, groups, sessions -------------------------------------------------------------
+
+
+class Group(JiraModel, table=True):
+    __tablename__ = "jira_group"
+    __table_args__ = (Index("ix_jira_group_name", "tenant_id", "lower_name", unique=True),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # groupId: a UUID
+    name: str
+    lower_name: str  # group names are case-insensitive in Jira
+    created: float = 0.0
+
+
+class GroupMember(JiraModel, table=True):
+    __tablename__ = "jira_group_member"
+    tenant_id: str = Field(primary_key=True)
+    group_id: str = Field(primary_key=True)
+    account_id: str = Field(primary_key=True)
+    created: float = 0.0
+
+
+class AuthSession(JiraModel, table=True):
+    """A cookie session made by POST /rest/auth/1/session; the cookie is stored hashed."""
+
+    __tablename__ = "jira_auth_session"
+    __table_args__ = (Index("ix_jira_auth_session_hash", "token_hash", unique=True),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    token_hash: str
+    account_id: str
+    created: float = 0.0
+
+
+# -- webhooks and the audit log ----------------------------------------------------------
+
+
+class AdminWebhook(JiraModel, table=True):
+    """A webhook registered by an administrator (`/rest/webhooks/1.0/webhook`)."""
+
+    __tablename__ = "jira_admin_webhook"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # numeric
+    name: str
+    url: str
+    events: list[str] | None = json_column()
+    jql: str = ""  # filters["issue-related-events-section"]
+    exclude_body: bool = False
+    enabled: bool = True
+    secret: str = ""
+    description: str = ""
+    created: float = 0.0
+    updated: float = 0.0
+    updated_by: str = ""
+
+
+class DynamicWebhook(JiraModel, table=True):
+    """A webhook an app registered through `/rest/api/3/webhook`; it expires after 30 days."""
+
+    __tablename__ = "jira_dynamic_webhook"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # numeric
+    owner: str  # the registering app: the credential's account
+    url: str
+    events: list[str] | None = json_column()
+    jql: str = ""
+    field_ids: list[str] | None = json_column()
+    expires: float = 0.0
+    created: float = 0.0
+
+
+class WebhookFailure(JiraModel, table=True):
+    """A webhook that could not be delivered after the last retry (`/rest/api/3/webhook/failed`)."""
+
+    __tablename__ = "jira_webhook_failure"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # the X-Atlassian-Webhook-Identifier
+    owner: str = ""  # the app of a dynamic webhook; "" for admin webhooks
+    url: str = ""
+    body: str = ""
+    failure_time: float = 0.0
+
+
+class AuditRecord(JiraModel, table=True):
+    __tablename__ = "jira_audit_record"
+    tenant_id: str = Field(primary_key=True)
+    id: int = Field(primary_key=True)
+    summary: str
+    category: str
+    event_source: str = ""
+    author_id: str = ""
+    remote_address: str = ""
+    object_item: dict[str, Any] | None = json_column()
+    changed_values: list[dict[str, Any]] | None = json_column()
+    associated_items: list[dict[str, Any]] | None = json_column()
+    description: str = ""
+    created: float = 0.0
+
+
 METADATA = JiraModel.metadata

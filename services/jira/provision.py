@@ -1,4 +1,5 @@
-"""A new Jira Cloud site: its site admin with an API token, and a second member.
+"""A new Jira Cloud site: its site admin and a second member (each with an API token), and the
+default groups (`site-admins`, `jira-admins`: the admin; `jira-software-users`: both).
 
 A fresh site has no projects; statuses, priorities, resolutions, issue types and the
 default workflow come from `catalog.py`. The credentials identify the site: every site
@@ -16,7 +17,8 @@ from services.core.settings import TwinSettings
 from services.core.tenants import DEFAULT_TENANT, Tenant, deterministic_secret
 from services.core.twin import TwinRuntime
 from services.jira.credentials import token_hash
-from services.jira.models import ApiToken, User
+from services.jira.domain.directory import DEFAULT_GROUPS, PRODUCT_USERS
+from services.jira.models import ApiToken, Group, GroupMember, User
 
 ADMIN_EMAIL = "admin@example.com"
 MEMBER_EMAIL = "member@example.com"
@@ -30,6 +32,7 @@ def fixed_default_secrets() -> dict[str, str]:
         "api_token": TOKEN_PREFIX + d("jira", "default", "api-token", length=52),
         "account_id": d("jira", "default", "admin-account", length=24),
         "member_account_id": d("jira", "default", "member-account", length=24),
+        "member_api_token": TOKEN_PREFIX + d("jira", "default", "member-api-token", length=52),
     }
 
 
@@ -52,6 +55,7 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
             "api_token": TOKEN_PREFIX + ids.draw(52, ALNUM),
             "account_id": ids.draw(24, LOWER_HEX),
             "member_account_id": ids.draw(24, LOWER_HEX),
+            "member_api_token": TOKEN_PREFIX + ids.draw(52, ALNUM),
         }
     session.add(
         User(
@@ -81,6 +85,25 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
             created=now,
         )
     )
+    session.add(
+        ApiToken(
+            tenant_id=tenant.id,
+            id=ids.uuid4(),
+            token_hash=token_hash(secrets["member_api_token"]),
+            account_id=secrets["member_account_id"],
+            label="dtu",
+            created=now,
+        )
+    )
+    # The default groups: site administration, Jira administration and product access.
+    for name in DEFAULT_GROUPS:
+        group = Group(tenant_id=tenant.id, id=ids.uuid4(), name=name, lower_name=name, created=now)
+        session.add(group)
+        members = [secrets["account_id"]]
+        if name == PRODUCT_USERS:
+            members.append(secrets["member_account_id"])
+        for account in members:
+            session.add(GroupMember(tenant_id=tenant.id, group_id=group.id, account_id=account, created=now))
     return {
         "url": runtime.base_url,
         "email": ADMIN_EMAIL,
@@ -88,4 +111,5 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
         "account_id": secrets["account_id"],
         "member_email": MEMBER_EMAIL,
         "member_account_id": secrets["member_account_id"],
+        "member_api_token": secrets["member_api_token"],
     }

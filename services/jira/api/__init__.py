@@ -1,3 +1,14 @@
 """The REST API handlers; importing this package registers every route."""
 
-from services.jira.api import activity, issues, meta, projects, search, users  # noqa: F401
+from services.jira.api import (  # noqa: F401
+    activity,
+    audit,
+    groups,
+    issues,
+    meta,
+    projects,
+    search,
+    session,
+    users,
+    webhooks,
+)

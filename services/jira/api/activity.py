@@ -51,7 +51,7 @@ def update_comment(call: JiraCall) -> dict[str, Any]:
 @route("DELETE", "/issue/{issueIdOrKey}/comment/{id}", "deleteComment")
 def delete_comment(call: JiraCall) -> Reply:
     row = lookup.issue(call, call.path["issueIdOrKey"])
-    call.session.delete(activity.comment(call, row, call.path["id"]))
+    activity.delete_comment(call, row, activity.comment(call, row, call.path["id"]))
     return Reply(status=204)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from services.jira import catalog, render
 from services.jira.call import JiraCall, Reply
+from services.jira.domain import directory
 from services.jira.endpoint import route
 from services.jira.errors import JiraError, not_authenticated
 from services.jira.models import CustomField, User
@@ -48,7 +49,7 @@ def myself(call: JiraCall) -> dict[str, Any]:
     return {
         **body,
         "locale": row.locale,
-        "groups": {"size": 0, "items": []},
+        "groups": {"size": len(directory.groups_of(call, row.account_id)), "items": []},
         "applicationRoles": {"size": 1, "items": []},
         "expand": "groups,applicationRoles",
     }

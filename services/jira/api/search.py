@@ -39,7 +39,7 @@ def _params(call: JiraCall) -> dict[str, Any]:
     if call.request.method == "POST":
         body = call.body_object()
         return {
-            "jql": body.get("jql") or "",
+            "jql": _jql(body),
             "fields": _list(body.get("fields")),
             "fields_given": "fields" in body and body.get("fields") is not None,
             "expand": set(_list(body.get("expand"))),
@@ -56,6 +56,14 @@ def _params(call: JiraCall) -> dict[str, Any]:
         "maxResults": call.query.get("maxResults"),
         "nextPageToken": call.query.get("nextPageToken"),
     }
+
+
+def _jql(body: dict[str, Any]) -> str:
+    value = body.get("jql")
+    if value is not None and not isinstance(value, str):
+        # Jira cannot read a non-string `jql` out of the body (a Jackson deserialization error).
+        raise JiraError(400, "Can not deserialize value of type String: 'jql' must be a string.")
+    return value or ""
 
 
 def _int(value: Any, default: int, name: str) -> int:
@@ -156,7 +164,7 @@ def _search_jql(call: JiraCall) -> dict[str, Any]:
 
 @route("POST", "/search/approximate-count", "countIssues")
 def approximate_count(call: JiraCall) -> dict[str, Any]:
-    jql = call.body_object().get("jql") or ""
+    jql = _jql(call.body_object())
     issues, query = evaluate.search(call, jql)
     if query.where is None:
         raise JiraError(400, UNBOUNDED)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from services.jira import adf
+from services.jira import adf, webhooks
 from services.jira.call import JiraCall
 from services.jira.domain import history
 from services.jira.domain.fields import Item
@@ -48,6 +48,8 @@ def add_comment(call: JiraCall, issue: Issue, body: dict[str, Any], *, touch: bo
     if touch:
         issue.updated = now
         call.session.add(issue)
+    webhooks.emit(call, "comment_created", issue=issue, comment=row)
+    webhooks.emit(call, "jira:issue_updated", type_name="issue_commented", issue=issue, comment=row)
     return row
 
 
@@ -75,7 +77,15 @@ def update_comment(call: JiraCall, issue: Issue, row: Comment, body: dict[str, A
     call.session.add(row)
     issue.updated = row.updated
     call.session.add(issue)
+    webhooks.emit(call, "comment_updated", issue=issue, comment=row)
+    webhooks.emit(call, "jira:issue_updated", type_name="issue_comment_edited", issue=issue, comment=row)
     return row
+
+
+def delete_comment(call: JiraCall, issue: Issue, row: Comment) -> None:
+    webhooks.emit(call, "comment_deleted", issue=issue, comment=row)
+    webhooks.emit(call, "jira:issue_updated", type_name="issue_comment_deleted", issue=issue, comment=row)
+    call.session.delete(row)
 
 
 # -- worklogs ---------------------------------------------------------------------------

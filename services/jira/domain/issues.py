@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from services.jira import catalog
+from services.jira import catalog, webhooks
 from services.jira.call import JiraCall
 from services.jira.domain import activity, history, lookup, relations
 from services.jira.domain.fields import (
@@ -152,6 +152,7 @@ def create(call: JiraCall, body: Any) -> Issue:
     relations.watch(call, issue, call.account_id)  # Jira's default: you watch the issues you create
     for comment_body in comments:
         activity.add_comment(call, issue, {"body": comment_body}, touch=False)
+    webhooks.emit(call, "jira:issue_created", type_name="issue_created", issue=issue)
     return issue
 
 
@@ -168,10 +169,12 @@ def edit(call: JiraCall, issue: Issue, body: Any) -> None:
     items, comments = _apply(call, issue, screen, fields, update, errors)
     if errors:
         raise JiraError(400, errors=errors)
-    history.record(call, issue, items)
+    group = history.record(call, issue, items)
+    call.session.add(issue)
+    if group is not None:
+        webhooks.emit(call, "jira:issue_updated", type_name="issue_updated", issue=issue, changelog=group)
     for comment_body in comments:
         activity.add_comment(call, issue, {"body": comment_body})
-    call.session.add(issue)
 
 
 def assign(call: JiraCall, issue: Issue, body: Any) -> None:
@@ -188,8 +191,10 @@ def assign(call: JiraCall, issue: Issue, body: Any) -> None:
             raise JiraError(404, f"User with accountId '{account}' does not exist")
     old = issue.assignee_id
     issue.assignee_id = account
-    history.record(call, issue, [user_item(call, "assignee", old, account)])
+    group = history.record(call, issue, [user_item(call, "assignee", old, account)])
     call.session.add(issue)
+    if group is not None:
+        webhooks.emit(call, "jira:issue_updated", type_name="issue_assigned", issue=issue, changelog=group)
 
 
 def subtasks(call: JiraCall, issue: Issue) -> list[Issue]:
@@ -205,6 +210,8 @@ def delete(call: JiraCall, issue: Issue, delete_subtasks: bool) -> None:
         raise JiraError(400, "The issue has subtasks and deleteSubtasks is not set to true.")
     for child in children:
         delete(call, child, True)
+    # Matched and rendered before the issue goes.
+    webhooks.emit(call, "jira:issue_deleted", type_name="issue_deleted", issue=issue)
     tid = call.tenant.id
     for model, column in (
         (Comment, Comment.issue_id),

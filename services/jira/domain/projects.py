@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from services.jira import audit, webhooks
 from services.jira.call import JiraCall
 from services.jira.domain import lookup
 from services.jira.errors import JiraError
@@ -87,11 +88,21 @@ def create(call: JiraCall, body: dict[str, Any]) -> Project:
     )
     call.session.add(row)
     call.session.add(ProjectKey(tenant_id=call.tenant.id, key=row.key, project_id=row.id, current=True))
+    call.session.flush()
+    audit.record(
+        call,
+        "Project created",
+        "projects",
+        audit.project_item(row),
+        changed=[("Name", None, row.name), ("Key", None, row.key), ("Project type", None, row.project_type_key)],
+    )
+    webhooks.emit(call, "project_created", project=row)
     return row
 
 
 def update(call: JiraCall, row: Project, body: dict[str, Any]) -> Project:
     errors: dict[str, str] = {}
+    before = {"Name": row.name, "Key": row.key, "Description": row.description, "Lead": row.lead_account_id}
     new_key = body.get("key")
     if new_key is not None and new_key != row.key and (problem := _key_error(call, new_key, row.id)) is not None:
         errors["projectKey"] = problem
@@ -117,6 +128,11 @@ def update(call: JiraCall, row: Project, body: dict[str, Any]) -> Project:
     if new_key is not None and new_key != row.key:
         rename_key(call, row, str(new_key))
     call.session.add(row)
+    after = {"Name": row.name, "Key": row.key, "Description": row.description, "Lead": row.lead_account_id}
+    changed = [(name, before[name], after[name]) for name in before if before[name] != after[name]]
+    if changed:
+        audit.record(call, "Project updated", "projects", audit.project_item(row), changed=changed)
+    webhooks.emit(call, "project_updated", project=row)
     return row
 
 
@@ -143,6 +159,8 @@ def delete(call: JiraCall, row: Project) -> None:
     """To the trash (Cloud's `enableUndo`, the default) or for good: either way it is gone from the API."""
     row.deleted = True
     call.session.add(row)
+    audit.record(call, "Project deleted", "projects", audit.project_item(row))
+    webhooks.emit(call, "project_deleted", project=row)
 
 
 def visible(call: JiraCall) -> list[Project]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.jira import catalog
+from services.jira import catalog, webhooks
 from services.jira.call import JiraCall
 from services.jira.domain import activity, history
 from services.jira.domain.fields import FieldProblem, Item, cannot_be_set, set_field
@@ -100,9 +100,10 @@ def transition(call: JiraCall, issue: Issue, body: dict[str, Any]) -> None:
                 names.get(issue.resolution_id or ""),
             ),
         )
-    history.record(call, issue, items)
+    group = history.record(call, issue, items)
+    call.session.add(issue)
+    webhooks.emit(call, "jira:issue_updated", type_name="issue_generic", issue=issue, changelog=group)
     for comment_body in comments:
         activity.add_comment(call, issue, {"body": comment_body})
     for worklog in worklogs:
         activity.add_worklog(call, issue, worklog)
-    call.session.add(issue)

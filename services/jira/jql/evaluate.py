@@ -178,15 +178,30 @@ def _date_error(text: str, spec: FieldSpec) -> Exception:
     )
 
 
+# A function's increment: (+/-)nn(y|M|w|d|h|m); without a unit, the function's own period
+# (startOfMonth(-1) is the start of last month), as Atlassian's JQL function reference says.
+_INCREMENT = re.compile(r"^([+-]?)(\d+)([yMwdhm]?)$")
+NATURAL_UNIT = {"day": "d", "week": "w", "month": "M", "year": "y"}
+
+
+def _shift(moment: datetime, text: str, name: str) -> datetime | None:
+    match = _INCREMENT.match(text.strip().replace(" ", ""))
+    if not match:
+        return None
+    sign = -1 if match.group(1) == "-" else 1
+    amount = sign * int(match.group(2))
+    unit = match.group(3) or next((u for k, u in NATURAL_UNIT.items() if name.endswith(k)), "d")
+    if unit in ("M", "y"):
+        months = moment.year * 12 + moment.month - 1 + (amount if unit == "M" else 12 * amount)
+        year, month = divmod(months, 12)
+        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+        return moment.replace(year=year, month=month + 1, day=day)
+    return moment + timedelta(seconds=amount * PERIOD_SECONDS[unit])
+
+
 def _date_function(ctx: Context, fn: Function, spec: FieldSpec) -> float:
     now = datetime.fromtimestamp(ctx.now, tz=UTC)
     name = fn.name.lower()
-    offset = 0.0
-    if fn.args:
-        parsed = _period(fn.args[0])
-        if parsed is None:
-            raise invalid(f"Function '{fn.name}' was passed an invalid argument '{fn.args[0]}'.")
-        offset = parsed
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if name == "now":
         moment = now
@@ -209,7 +224,12 @@ def _date_function(ctx: Context, fn: Function, spec: FieldSpec) -> float:
         moment = day.replace(year=day.year + 1, month=1, day=1) - timedelta(milliseconds=1)
     else:
         raise _unknown_function(fn, spec)
-    return moment.timestamp() + offset
+    if fn.args:
+        shifted = _shift(moment, fn.args[0], name)
+        if shifted is None:
+            raise invalid(f"Function '{fn.name}' was passed an invalid argument '{fn.args[0]}'.")
+        moment = shifted
+    return moment.timestamp()
 
 
 def _unknown_function(fn: Function, spec: FieldSpec) -> Exception:
