@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import Session, select
@@ -78,7 +79,7 @@ class OktaCall:
             raise OktaError("E0000005")
         return self.principal
 
-    @property
+    @cached_property
     def org_url(self) -> str:
         """The org's canonical URL (issuer, `_links`)."""
         return org_url(self.runtime, self.tenant.id)
@@ -112,7 +113,7 @@ class OktaCall:
 
 def next_seq(session: Session, tenant_id: str, name: str) -> int:
     """The next value of a per-org sequence, inside the caller's transaction."""
-    counter = session.get(Counter, (tenant_id, name))
+    counter = session.get(Counter, (tenant_id, name))  # autoflush: a counter created earlier in this call is pending
     if counter is None:
         counter = Counter(tenant_id=tenant_id, name=name, value=0)
     counter.value += 1

@@ -270,6 +270,44 @@ class UserSession(OktaModel, table=True):
     closed: bool = False
 
 
+class UserFactor(OktaModel, table=True):
+    """A factor a user enrolled through the Factors API (the twin verifies `token:software:totp`)."""
+
+    __tablename__ = "okta_factor"
+    __table_args__ = (Index("ix_okta_factor_user", "tenant_id", "user_id"),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # ost... (OKTA) / uft... (GOOGLE)
+    user_id: str
+    factor_type: str  # token:software:totp
+    provider: str  # OKTA, GOOGLE
+    status: str = "PENDING_ACTIVATION"  # PENDING_ACTIVATION, ACTIVE
+    shared_secret: str = ""  # base32 TOTP seed (drawn from the org's seeded generator)
+    last_step: int = -1  # the last accepted TOTP time step: a passcode is good once
+    created: float = 0
+    last_updated: float = 0
+    seq: int = 0
+
+
+class AuthnTransaction(OktaModel, table=True):
+    """An Authentication API transaction (`stateToken`) or the one-time `sessionToken` it ends with."""
+
+    __tablename__ = "okta_authn_txn"
+    __table_args__ = (Index("ix_okta_authn_txn_token", "tenant_id", "token_hash"),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    kind: str  # state, session
+    token_hash: str  # sha256 of the stateToken / sessionToken
+    user_id: str
+    status: str  # MFA_REQUIRED, PASSWORD_EXPIRED, SUCCESS, CANCELLED
+    created: float = 0
+    expires_at: float = 0
+    used: bool = False  # a sessionToken is redeemed once; a cancelled stateToken is dead
+    password_verified: float | None = None
+    factor_verified: float | None = None
+    amr: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    relay_state: str | None = None
+
+
 class Counter(OktaModel, table=True):
     """Per-tenant sequence numbers (list order and `after` cursors)."""
 

@@ -9,6 +9,8 @@ users:
                                           # PROVISIONED, SUSPENDED, LOCKED_OUT, PASSWORD_EXPIRED, RECOVERY...
     groups: [Eng]                         # group names (created above or existing)
     roles: [APP_ADMIN]                    # standard admin roles
+passwordPolicy:                           # optional: the password policy's lockout settings
+  lockout: {maxAttempts: 10, showLockoutFailures: false}   # Okta's defaults
 ```
 Profiles follow the same rules as `POST /api/v1/users` (required attributes, unique login);
 every user joins Everyone and gets the apps their groups are assigned to. Nothing is
@@ -27,7 +29,7 @@ from services.okta.call import next_seq
 from services.okta.domain.roles import STANDARD_ROLES
 from services.okta.domain.users import check_profile, clean_profile, password_problem
 from services.okta.errors import OktaError
-from services.okta.models import AppGroup, AppUser, Group, GroupMember, RoleAssignment, User
+from services.okta.models import AppGroup, AppUser, Group, GroupMember, Org, RoleAssignment, User
 from services.okta.oktaids import new_id
 from services.okta.secrets import hash_password
 
@@ -49,12 +51,38 @@ def _list(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[str, Any]) -> dict[str, Any]:
     loader = _Loader(session, tenant)
+    _password_policy(session, tenant, document.get("passwordPolicy"))
     groups = [loader.group(spec) for spec in _list(document, "groups")]
     users = [loader.user(spec) for spec in _list(document, "users")]
     return {
         "groups": [{"id": g.id, "name": (g.profile or {}).get("name")} for g in groups],
         "users": [{"id": u.id, "login": (u.profile or {}).get("login")} for u in users],
     }
+
+
+def _password_policy(session: Session, tenant: Tenant, spec: Any) -> None:
+    """`passwordPolicy: {lockout: {maxAttempts, showLockoutFailures}}`: the password policy lockout settings."""
+    if spec is None:
+        return
+    lockout = spec.get("lockout") if isinstance(spec, dict) else None
+    if not isinstance(lockout, dict):
+        raise SeedError("passwordPolicy must be {lockout: {maxAttempts, showLockoutFailures}}")
+    org = session.exec(select(Org).where(Org.tenant_id == tenant.id)).first()
+    if org is None:
+        raise SeedError("the org is not provisioned")
+    attempts = lockout.get("maxAttempts")
+    if attempts is not None:
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
+            raise SeedError("passwordPolicy.lockout.maxAttempts must be a non-negative integer (0: never lock)")
+        org.lockout_threshold = attempts
+    show = lockout.get("showLockoutFailures")
+    if show is not None:
+        if not isinstance(show, bool):
+            raise SeedError("passwordPolicy.lockout.showLockoutFailures must be a boolean")
+        settings = dict(org.settings or {})
+        settings["lockout"] = {**(settings.get("lockout") or {}), "showLockoutFailures": show}
+        org.settings = settings
+    session.add(org)
 
 
 class _Loader:

@@ -129,7 +129,8 @@ def actor_of(call: OktaCall) -> dict[str, Any]:
         return {"id": "unknown", "type": "PublicClientApp", "alternateId": "unknown", "displayName": "Unknown"}
     user_id = principal.subject if principal.kind == "ssws" else principal.attributes.get("user_id")
     if user_id:
-        user = call.session.get(User, (call.tenant.id, user_id))
+        with call.session.no_autoflush:  # the acting admin: no need to flush the call's writes first
+            user = call.session.get(User, (call.tenant.id, user_id))
         if user is not None:
             return {**user_target(user), "detailEntry": None}
     client_id = principal.attributes.get("client_id", principal.subject)

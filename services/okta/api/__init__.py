@@ -2,9 +2,12 @@
 
 from services.okta.api import (
     apps,  # noqa: F401
+    authn,  # noqa: F401
     event_hooks,  # noqa: F401
+    factors,  # noqa: F401
     groups,  # noqa: F401
     logs,  # noqa: F401
     roles,  # noqa: F401
+    sessions,  # noqa: F401
     users,  # noqa: F401
 )

@@ -52,6 +52,16 @@ def authenticate(call: OktaCall, login: str, password: str) -> User:
     return user
 
 
+def count_wrong_password(call: OktaCall, user: User) -> None:
+    """A wrong password: counted towards the org's lockout threshold (shared with /api/v1/authn)."""
+    _wrong_password(call, user)
+
+
+def record_failure(call: OktaCall, user: User | None, login: str, reason: str) -> None:
+    """A refused sign-in in the System Log (`user.session.start`, FAILURE, reason)."""
+    _failure(call, user, login, reason)
+
+
 def _wrong_password(call: OktaCall, user: User) -> None:
     now = call.now()
     user.failed_attempts += 1
@@ -76,7 +86,17 @@ def _failure(call: OktaCall, user: User | None, login: str, reason: str) -> None
     syslog.record(call, "user.session.start", outcome="FAILURE", reason=reason, actor=actor, severity="WARN")
 
 
-def start_session(call: OktaCall, user: User) -> UserSession:
+def start_session(
+    call: OktaCall,
+    user: User,
+    *,
+    amr: list[str] | None = None,
+    password_verified: float | None = None,
+    factor_verified: float | None = None,
+    record: bool = True,
+) -> UserSession:
+    """A new session. A redeemed `sessionToken` passes what its Authentication API transaction
+    verified (and `record=False`: that transaction already logged the sign-in)."""
     now = call.now()
     session = UserSession(
         tenant_id=call.tenant.id,
@@ -84,18 +104,19 @@ def start_session(call: OktaCall, user: User) -> UserSession:
         user_id=user.id,
         created=now,
         expires_at=now + SESSION_LIFETIME,
-        last_password_verification=now,
-        last_factor_verification=now,
-        amr=["pwd"],
+        last_password_verification=now if password_verified is None else password_verified,
+        last_factor_verification=now if factor_verified is None else factor_verified,
+        amr=list(amr) if amr is not None else ["pwd"],
     )
     call.session.add(session)
-    syslog.record(
-        call,
-        "user.session.start",
-        actor=syslog.user_target(user),
-        authentication_context=_context(session.id),
-        debug_data={"authnRequestId": session.id},
-    )
+    if record:
+        syslog.record(
+            call,
+            "user.session.start",
+            actor=syslog.user_target(user),
+            authentication_context=_context(session.id),
+            debug_data={"authnRequestId": session.id},
+        )
     return session
 
 
@@ -121,6 +142,12 @@ def current_session(call: OktaCall, request: Request) -> tuple[UserSession, User
         if user is not None and user.status == "ACTIVE":
             return session, user
     return None
+
+
+def touch(call: OktaCall, session: UserSession) -> None:
+    """A session used for SSO stays alive for another idle period."""
+    session.expires_at = max(session.expires_at, call.now() + SESSION_LIFETIME)
+    call.session.add(session)
 
 
 def end_session(call: OktaCall, session: UserSession) -> None:

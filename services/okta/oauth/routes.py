@@ -21,8 +21,9 @@ from starlette.routing import Route
 
 from services.core.twin import runtime_of
 from services.okta import syslog
+from services.okta.domain import sessions
 from services.okta.endpoint import apply_rate_limit
-from services.okta.models import User
+from services.okta.models import User, UserSession
 from services.okta.oauth import discovery, keys, login, tokens
 from services.okta.oauth.adapter import NO_STORE, StarletteOAuth2Request, read_form
 from services.okta.oauth.clients import OktaClient, find_client, is_assigned
@@ -117,7 +118,10 @@ def authorize(call: OAuthCall) -> Response:
     action = call.request.url.path + ("?" + call.request.url.query if call.request.url.query else "")
     current = login.current_session(call, call.request)
     started = None
-    if call.request.method == "POST":
+    headless = _headless_session(call)
+    if headless is not None:
+        started, current = headless[0], headless
+    elif call.request.method == "POST":
         form = dict(call.form)
         username = form.get("username", "")
         try:
@@ -153,7 +157,12 @@ def authorize(call: OAuthCall) -> Response:
         )
         response = server.handle_response(*denied())
     else:
-        request.okta_session = {"auth_time": session.last_password_verification, "session_id": session.id}
+        request.okta_session = {
+            "auth_time": session.last_password_verification,
+            "session_id": session.id,
+            "amr": list(session.amr or ["pwd"]),
+        }
+        login.touch(call, session)  # SSO use of a session extends its idle lifetime
         response = server.create_authorization_response(request, grant_user=user, grant=grant)
         if response.status_code == 302 and "code=" in response.headers.get("location", ""):
             syslog.record(
@@ -172,6 +181,15 @@ def authorize(call: OAuthCall) -> Response:
             login.COOKIE, started.id, path=login.cookie_path(call.request), httponly=True, samesite="lax"
         )
     return response
+
+
+def _headless_session(call: OAuthCall) -> tuple[UserSession, User] | None:
+    """Headless sign-in: a one-time `sessionToken` from /api/v1/authn starts the session (and the
+    `sid` cookie) without the sign-in page. A spent, expired or unknown one is ignored."""
+    session_token = call.request.query_params.get("sessionToken")
+    if not session_token or call.request.method != "GET":
+        return None
+    return sessions.from_session_token(call, session_token)
 
 
 # -- token, introspect, revoke -----------------------------------------------------------

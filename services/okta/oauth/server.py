@@ -479,6 +479,7 @@ class OktaAuthorizationServer(AuthorizationServer):
             auth_time=extra.get("auth_time"),
             session_id=extra.get("session_id"),
             nonce=data.get("nonce"),
+            amr=list(extra.get("amr") or ["pwd"]),
         )
         tokens.store_code(
             self.call,
@@ -592,11 +593,13 @@ class OktaAuthorizationServer(AuthorizationServer):
             grant.auth_time = code.get_auth_time()
             grant.nonce = code.get_nonce()
             grant.session_id = code.row.session_id
+            grant.amr = list((code.row.data or {}).get("amr") or ["pwd"])
         elif request is not None and isinstance(request.refresh_token, StoredToken):
             previous = request.refresh_token.row
             data = previous.data or {}
             grant.auth_time = data.get("auth_time")
             grant.session_id = previous.session_id
+            grant.amr = list(data.get("amr") or ["pwd"])
             grant.family = data.get("family") or previous.id
         refresh_value: str | None = None
         if grant_type == "authorization_code" and "offline_access" in scopes and include_refresh_token:
