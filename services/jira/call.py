@@ -45,6 +45,7 @@ class JiraCall:
     api_version: str  # "2", "3" or "latest"
     body: Any = None
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-request memo (statuses, workflows)
 
     # -- the request ----------------------------------------------------------------
     @property

@@ -140,6 +140,9 @@ class Transition:
     name: str
     to_status: str
     screen: tuple[str, ...] = ()  # fields on the transition screen (settable while transitioning)
+    from_statuses: tuple[str, ...] = ()  # a directed transition's source statuses; () = global
+    description: str = ""
+    sets_resolution: bool = True  # the default workflow sets/clears the resolution entering/leaving Done
 
 
 # The simplified workflow: every transition is global (available from any other status).
@@ -151,6 +154,11 @@ TRANSITIONS = (
     Transition("31", "Done", "10001", screen=("resolution", "assignee")),
 )
 TRANSITION_BY_ID = {t.id: t for t in TRANSITIONS}
+DEFAULT_WORKFLOW = "jira"  # the name a workflow scheme's defaultWorkflow takes when none is given
+DEFAULT_SCHEME_NAME = "Default Workflow Scheme"
+# Status categories as the statuses/workflows APIs name them.
+CATEGORY_NAMES = {2: "TODO", 4: "IN_PROGRESS", 3: "DONE"}
+CATEGORY_BY_NAME = {name: ident for ident, name in CATEGORY_NAMES.items()}
 
 
 @dataclass(frozen=True)

@@ -287,4 +287,59 @@ class AuditRecord(JiraModel, table=True):
     created: float = 0.0
 
 
+# -- statuses, workflows and workflow schemes ---------------------------------------------
+
+
+class CustomStatus(JiraModel, table=True):
+    """A status created through `POST /statuses` or `/workflows/create` (the built-in three are in catalog)."""
+
+    __tablename__ = "jira_status"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # numeric, after the built-in ids
+    name: str
+    description: str = ""
+    category: str  # TODO | IN_PROGRESS | DONE
+    scope_type: str = "GLOBAL"  # GLOBAL | PROJECT
+    scope_project_id: str | None = None
+    created: float = 0.0
+
+
+class Workflow(JiraModel, table=True):
+    """A workflow made by `POST /workflows/create`: statuses (ids) and transitions as the v3 API shows them."""
+
+    __tablename__ = "jira_workflow"
+    __table_args__ = (Index("ix_jira_workflow_name", "tenant_id", "lower_name", unique=True),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # a UUID
+    name: str
+    lower_name: str
+    description: str = ""
+    statuses: list[dict[str, Any]] | None = json_column()  # [{statusReference: id, layout, properties}]
+    transitions: list[dict[str, Any]] | None = json_column()  # toStatusReference / links[].fromStatusReference = ids
+    start_point_layout: dict[str, Any] | None = json_column()
+    version_id: str = ""
+    created: float = 0.0
+    updated: float = 0.0
+
+
+class WorkflowScheme(JiraModel, table=True):
+    __tablename__ = "jira_workflow_scheme"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)  # numeric
+    name: str
+    description: str = ""
+    default_workflow: str = "jira"  # a workflow name
+    mappings: dict[str, str] | None = json_column()  # issue type id -> workflow name
+    created: float = 0.0
+
+
+class ProjectWorkflowScheme(JiraModel, table=True):
+    """Which workflow scheme a project uses; a project without a row uses the default scheme."""
+
+    __tablename__ = "jira_project_workflow_scheme"
+    tenant_id: str = Field(primary_key=True)
+    project_id: str = Field(primary_key=True)
+    scheme_id: str
+
+
 METADATA = JiraModel.metadata

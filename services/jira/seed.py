@@ -24,9 +24,8 @@ from starlette.requests import Request
 from services.core.credentials import Principal
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
-from services.jira import catalog
 from services.jira.call import JiraCall
-from services.jira.domain import activity, directory, issues, projects, workflow
+from services.jira.domain import activity, directory, flows, issues, projects, workflow
 from services.jira.errors import JiraError
 from services.jira.models import Group, GroupMember, Issue
 from services.jira.timefmt import parse_datetime
@@ -127,11 +126,17 @@ def _issue(call: JiraCall, spec: dict[str, Any], account: Any) -> Issue:
     call.session.flush()
     status = spec.get("status")
     if status:
-        target = next((s for s in catalog.STATUSES if s.name.lower() == str(status).lower()), None)
+        flow = flows.for_issue(call, row)
+        target = next(
+            (s for s in map(lambda i: flows.status(call, i), flow.statuses) if s.name.lower() == str(status).lower()),
+            None,
+        )
         if target is None:
             raise JiraError(400, f"seed: unknown status {status!r}")
         if target.id != row.status_id:
-            move = next(t for t in catalog.TRANSITIONS if t.to_status == target.id)
+            move = next((t for t in flows.available(call, row) if t.to_status == target.id), None)
+            if move is None:
+                raise JiraError(400, f"seed: no transition to {status!r} from the initial status")
             body: dict[str, Any] = {"transition": {"id": move.id}}
             if spec.get("resolution"):
                 body["fields"] = {"resolution": {"name": spec["resolution"]}}

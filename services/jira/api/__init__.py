@@ -11,4 +11,5 @@ from services.jira.api import (  # noqa: F401
     session,
     users,
     webhooks,
+    workflows,
 )

@@ -150,7 +150,7 @@ def transitions(call: JiraCall) -> dict[str, Any]:
     row = lookup.issue(call, call.path["issueIdOrKey"])
     wanted = call.query.get("transitionId")
     with_fields = "transitions.fields" in call.csv("expand")
-    chosen = [t for t in workflow.available(row) if wanted in (None, "", t.id)]
+    chosen = [t for t in workflow.available(call, row) if wanted in (None, "", t.id)]
     return {
         "expand": "transitions",
         "transitions": [issue_render.transition(call, t, with_fields) for t in chosen],

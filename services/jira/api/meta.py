@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from services.jira import catalog, render
 from services.jira.call import JiraCall, Reply
-from services.jira.domain import directory
+from services.jira.domain import directory, flows
 from services.jira.endpoint import route
 from services.jira.errors import JiraError, not_authenticated
 from services.jira.models import CustomField, User
@@ -111,13 +111,13 @@ def priority(call: JiraCall) -> dict[str, Any]:
 
 @route("GET", "/status", "getStatuses")
 def statuses(call: JiraCall) -> list[dict[str, Any]]:
-    return [render.status(call, s) for s in catalog.STATUSES]
+    return [render.status(call, s) for s in flows.all_statuses(call)]
 
 
 @route("GET", "/status/{idOrName}", "getStatus")
 def status(call: JiraCall) -> dict[str, Any]:
     wanted = call.path["idOrName"]
-    for row in catalog.STATUSES:
+    for row in flows.all_statuses(call):
         if row.id == wanted or row.name.lower() == wanted.lower():
             return render.status(call, row)
     raise JiraError(404, f"The status with ID or name '{wanted}' does not exist.")

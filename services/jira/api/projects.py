@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from services.jira import catalog, paging, render
 from services.jira.call import JiraCall, Reply
-from services.jira.domain import lookup, projects
+from services.jira.domain import flows, lookup, projects
 from services.jira.endpoint import route
 from services.jira.models import Issue, Project
 from services.jira.timefmt import iso
@@ -92,14 +92,16 @@ def delete_project(call: JiraCall) -> Reply:
 
 @route("GET", "/project/{projectIdOrKey}/statuses", "getAllStatuses")
 def project_statuses(call: JiraCall) -> list[dict[str, Any]]:
-    lookup.project(call, call.path["projectIdOrKey"])
+    project = lookup.project(call, call.path["projectIdOrKey"])
     return [
         {
             "self": f"{call.api}/issuetype/{t.id}",
             "id": t.id,
             "name": t.name,
             "subtask": t.subtask,
-            "statuses": [render.status(call, s) for s in catalog.STATUSES],
+            "statuses": [
+                render.status(call, flows.status(call, s)) for s in flows.for_type(call, project.id, t.id).statuses
+            ],
         }
         for t in catalog.ISSUE_TYPES
     ]

@@ -111,7 +111,7 @@ def _search(call: JiraCall) -> dict[str, Any]:
         "startAt": start,
         "maxResults": size,
         "total": len(issues),
-        "issues": [issue_render.issue(call, row, requested, expand) for row in page],
+        "issues": issue_render.page(call, page, requested, expand),
     }
     _names_and_schema(call, expand, body)
     return body
@@ -146,12 +146,7 @@ def _search_jql(call: JiraCall) -> dict[str, Any]:
     requested = params["fields"] if params["fields_given"] else []
     expand = params["expand"]
     page = issues[offset : offset + size]
-    rendered = []
-    for row in page:
-        if requested:
-            rendered.append(issue_render.issue(call, row, requested, expand))
-        else:
-            rendered.append({"id": row.id})
+    rendered = issue_render.page(call, page, requested, expand) if requested else [{"id": row.id} for row in page]
     body: dict[str, Any] = {"issues": rendered}
     _names_and_schema(call, expand, body)
     if offset + size < len(issues):

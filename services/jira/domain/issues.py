@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from services.jira import catalog, webhooks
 from services.jira.call import JiraCall
-from services.jira.domain import activity, history, lookup, relations
+from services.jira.domain import activity, flows, history, lookup, relations
 from services.jira.domain.fields import (
     FieldProblem,
     Item,
@@ -124,7 +124,7 @@ def create(call: JiraCall, body: Any) -> Issue:
         number=0,
         key="",
         issuetype_id=itype.id,
-        status_id=catalog.INITIAL_STATUS,
+        status_id=flows.for_type(call, project.id, itype.id).initial,
         priority_id=catalog.DEFAULT_PRIORITY,
         reporter_id=call.account_id,
         creator_id=call.account_id,

@@ -1,7 +1,9 @@
-"""The default workflow: To Do -> In Progress -> Done, every transition global.
+"""Applying a transition of the issue's workflow (domain/flows.py says which one).
 
-Entering Done sets the resolution (Done unless the transition screen says otherwise)
-and `resolutiondate`; leaving Done clears both, as Jira's simplified workflow does.
+The default workflow (To Do -> In Progress -> Done, every transition global): entering Done
+sets the resolution (Done unless the transition screen says otherwise) and `resolutiondate`;
+leaving Done clears both, as Jira's simplified workflow does. Custom workflows change the
+resolution only when a transition with a screen is given one (Jira leaves it to post-functions).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from services.jira import catalog, webhooks
 from services.jira.call import JiraCall
-from services.jira.domain import activity, history
+from services.jira.domain import activity, flows, history
 from services.jira.domain.fields import FieldProblem, Item, cannot_be_set, set_field
 from services.jira.errors import JiraError
 from services.jira.models import Issue
@@ -18,8 +20,8 @@ from services.jira.models import Issue
 DONE_CATEGORY = 3
 
 
-def available(issue: Issue) -> list[catalog.Transition]:
-    return [t for t in catalog.TRANSITIONS if t.to_status != issue.status_id]
+def available(call: JiraCall, issue: Issue) -> list[catalog.Transition]:
+    return flows.available(call, issue)
 
 
 def _resolution(value: Any) -> catalog.Resolution:
@@ -35,7 +37,7 @@ def transition(call: JiraCall, issue: Issue, body: dict[str, Any]) -> None:
     ident = spec.get("id") if isinstance(spec, dict) else None
     if ident is None:
         raise JiraError(400, "Missing 'transition' identifier")
-    chosen = next((t for t in available(issue) if t.id == str(ident)), None)
+    chosen = next((t for t in available(call, issue) if t.id == str(ident)), None)
     if chosen is None:
         raise JiraError(400, f"Transition id '{ident}' is not valid for this issue.")
     fields = body.get("fields") or {}
@@ -45,7 +47,7 @@ def transition(call: JiraCall, issue: Issue, body: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     items: list[Item | None] = []
     resolution_id: str | None = None
-    target = catalog.STATUS_BY_ID[chosen.to_status]
+    target = flows.status(call, chosen.to_status)
     entering_done = target.category_id == DONE_CATEGORY
     for field_id, value in fields.items():
         if field_id not in chosen.screen:
@@ -74,14 +76,18 @@ def transition(call: JiraCall, issue: Issue, body: dict[str, Any]) -> None:
                 errors[field_id] = cannot_be_set(field_id)
     if errors:
         raise JiraError(400, errors=errors)
-    old_status = catalog.STATUS_BY_ID[issue.status_id]
+    old_status = flows.status(call, issue.status_id)
     now = call.now()
     issue.status_id = target.id
     items.insert(0, Item("status", "status", old_status.id, old_status.name, target.id, target.name))
     if old_status.category_id != target.category_id:
         issue.status_category_changed = now
     old_resolution = issue.resolution_id
-    if entering_done:
+    if not chosen.sets_resolution:
+        if resolution_id is not None:
+            issue.resolution_id = resolution_id
+            issue.resolutiondate = now
+    elif entering_done:
         issue.resolution_id = resolution_id or catalog.DEFAULT_RESOLUTION
         issue.resolutiondate = now
     else:

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from services.jira import adf, catalog
 from services.jira.call import JiraCall
-from services.jira.domain import lookup
+from services.jira.domain import flows, lookup
 from services.jira.domain.fields import custom_fields
 from services.jira.jql.parser import And, Clause, Function, JqlSyntaxError, Not, Or, Query, Value, parse
 from services.jira.models import ChangeGroup, Comment, CustomField, Issue, Project, User
@@ -282,7 +282,7 @@ def _ref_values(ctx: Context, spec: FieldSpec, operand: Any) -> set[str | None]:
         return {found.id}
     options: list[tuple[str, tuple[str, ...]]] = []
     if spec.id == "status":
-        options = [(s.id, (s.id, s.name.lower())) for s in catalog.STATUSES]
+        options = [(s.id, (s.id, s.name.lower())) for s in flows.all_statuses(ctx.call)]
     elif spec.id == "statusCategory":
         options = [(str(c.id), (str(c.id), c.key.lower(), c.name.lower())) for c in catalog.STATUS_CATEGORIES]
     elif spec.id == "priority":
@@ -334,7 +334,7 @@ def issue_value(ctx: Context, spec: FieldSpec, issue: Issue) -> Any:
     if fid == "status":
         return issue.status_id
     if fid == "statusCategory":
-        return str(catalog.STATUS_BY_ID[issue.status_id].category_id)
+        return str(flows.status(ctx.call, issue.status_id).category_id)
     if fid == "priority":
         return issue.priority_id
     if fid == "issuetype":
@@ -606,7 +606,6 @@ def _compile_was(ctx: Context, spec: FieldSpec, clause: Clause) -> Predicate:
 # -- ordering ----------------------------------------------------------------------------
 
 
-STATUS_RANK = {s.id: index for index, s in enumerate(catalog.STATUSES)}
 TYPE_RANK = {t.id: index for index, t in enumerate(catalog.ISSUE_TYPES)}
 
 
@@ -617,7 +616,9 @@ def sort_key(ctx: Context, name: str) -> Callable[[Issue], Any]:
     if lowered == "priority":
         return lambda i: PRIORITY_RANK.get(i.priority_id or "")
     if lowered == "status":
-        return lambda i: STATUS_RANK.get(i.status_id)
+        # Jira orders statuses by their sequence: the built-in ones, then custom ones as created.
+        rank = {s.id: index for index, s in enumerate(flows.all_statuses(ctx.call))}
+        return lambda i: rank.get(i.status_id)
     if lowered in ("issuetype", "type"):
         return lambda i: TYPE_RANK.get(i.issuetype_id)
     if lowered == "project":
