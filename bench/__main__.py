@@ -36,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from bench import google, jira, okta
+from bench import gdrive, google, jira, okta
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "lua"
@@ -381,6 +381,34 @@ def google_scenarios(path: str, token: str) -> list[Scenario]:
     return [Scenario(name, "read", path, "google_sheets_values_get.lua", "GET", "application/json", "", headers)]
 
 
+def drive_scenarios(token: str) -> list[Scenario]:
+    """Drive files.list with a query, then files.create (bench/gdrive.py): the listing sees the seeded files only."""
+    headers = (f"Authorization: Bearer {token}", "Accept: application/json")
+    json_type = "application/json"
+    return [
+        Scenario(
+            f"google drive files.list q ({gdrive.SEEDED_FILES})",
+            "read",
+            gdrive.LIST_QUERY,
+            "google_drive_list.lua",
+            "GET",
+            json_type,
+            "",
+            headers,
+        ),
+        Scenario(
+            "google drive files.create",
+            "write",
+            "/drive/v3/files",
+            "google_drive_create.lua",
+            "POST",
+            json_type,
+            gdrive.CREATE_BODY,
+            (*headers, f"Content-Type: {json_type}"),
+        ),
+    ]
+
+
 def start_twin(service: str, env: dict[str, str], data_dir: str) -> tuple[list[str], Path, str]:
     port = free_port()
     # The default deployment (`make up`): state in in-memory SQLite.
@@ -413,6 +441,9 @@ def run_twin(
             google.check_answers(url, token, path)
             env["DTU_BENCH_GOOGLE_TOKEN"] = token
             plan = google_scenarios(path, token)
+            gdrive.seed_files(url)
+            gdrive.check_answers(url, token)
+            plan += drive_scenarios(token)
         else:
             credentials = okta.seed_users(url)
             okta.check_answers(url, credentials)

@@ -15,11 +15,14 @@ from typing import Any
 
 import httplib2
 import pytest
+from google.auth import credentials as auth_credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 from google_auth_httplib2 import Request as HttpRequest
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+
+from conformance.gdrive.loopback import LoopbackGuard
 
 DRIVE = "https://www.googleapis.com/auth/drive"
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
@@ -59,6 +62,39 @@ def refresh(credentials: Any) -> Any:
     finally:
         http.close()
     return credentials
+
+
+@pytest.fixture(scope="package")
+def _loopback_guard() -> Iterator[LoopbackGuard]:
+    """Refuse (and record) every non-loopback name lookup or connection while these tests run."""
+    guard = LoopbackGuard()
+    guard.install()
+    yield guard
+    guard.uninstall()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _no_regional_access_boundary_lookup() -> Iterator[None]:
+    """google-auth >= 2.60 follows a service account's (no `sub`) first request with a background GET to
+    https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{email}/allowedLocations. The
+    library skips it itself for non-default universe domains; the tests skip it the same way, through
+    that very predicate, since a twin-issued token means nothing to Google's IAM service."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            auth_credentials.CredentialsWithRegionalAccessBoundary,
+            "_is_regional_access_boundary_lookup_required",
+            lambda self: False,
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(_loopback_guard: LoopbackGuard) -> Iterator[None]:
+    """Fail the test that tried to reach anything but the twin (background threads included)."""
+    _loopback_guard.take()
+    yield
+    violations = _loopback_guard.take()
+    assert not violations, "non-loopback network access attempted:\n" + "\n".join(violations)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ One twin serves every Google API it implements (Drive v3 today) under one root U
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Sequence
 
@@ -15,7 +17,7 @@ from services.core.app import build_app
 from services.core.credentials import CredentialCache
 from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
-from services.gdrive import api, discovery, oauth  # noqa: F401  (api registers the REST routes)
+from services.gdrive import api, discovery, oauth, push  # noqa: F401  (api registers the REST routes)
 from services.gdrive.credentials import lookup_principal
 from services.gdrive.endpoint import render_error, routes
 from services.gdrive.models import METADATA
@@ -31,6 +33,19 @@ def all_routes() -> Sequence[BaseRoute]:
 
 def attach(runtime: TwinRuntime) -> None:
     runtime.extras["credentials"] = CredentialCache(lambda token: lookup_principal(runtime.store, token))
+    runtime.extras["push"] = push.Notifier(runtime)
+
+
+async def startup(runtime: TwinRuntime) -> None:
+    """Background work: push notification deliveries."""
+    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["push"].run(), name="google-push")]
+
+
+async def shutdown(runtime: TwinRuntime) -> None:
+    for task in runtime.extras.get("tasks", []):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
@@ -48,6 +63,8 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    startup=startup,
+    shutdown=shutdown,
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_GOOGLE_URL": creds["url"],

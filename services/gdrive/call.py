@@ -51,6 +51,10 @@ class DriveCall:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     _user: User | None = None
 
+    def __post_init__(self) -> None:
+        # Marks the session as a Google API request's: the change log hook (domain/changes.py) records its writes.
+        self.session.info["gdrive_tenant"] = self.tenant
+
     # -- the request --------------------------------------------------------------------
     @property
     def path(self) -> dict[str, Any]:

@@ -22,7 +22,11 @@ from services.gdrive.errors import GoogleError
 
 DIRECTORY = Path(__file__).parent / "discovery"
 # (api, version) -> file. The version alone names the API on `/$discovery/rest?version=`.
-DOCUMENTS = {("drive", "v3"): "drive.v3.json"}
+DOCUMENTS = {
+    ("drive", "v3"): "drive.v3.json",
+    ("docs", "v1"): "docs.v1.json",
+    ("sheets", "v4"): "sheets.v4.json",
+}
 JSON_TYPE = "application/json; charset=UTF-8"
 
 

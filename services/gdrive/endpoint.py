@@ -42,6 +42,8 @@ log = logging.getLogger("dtu.google")
 
 Handler = Callable[[DriveCall], Any]
 ROUTES: list[tuple[int, Route]] = []
+# Run after every committed request, with the call (push notifications: services/gdrive/push.py).
+COMMIT_HOOKS: list[Callable[[DriveCall], None]] = []
 JSON_TYPE = "application/json; charset=UTF-8"
 ALT_VALUES = ("json", "media", "proto")
 
@@ -124,6 +126,8 @@ async def dispatch(request: Request, handler: Handler, operation: str, scope_of:
         )
         result = handler(call)
         session.commit()
+        for hook in COMMIT_HOOKS:
+            hook(call)
     for callback in call.after_commit:
         callback()
     reply = result if isinstance(result, Reply) else Reply(result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary, event
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -116,7 +116,11 @@ class File(GdriveModel, table=True):
     """A Drive item: file, folder or Google Docs editors file. Content is stored inline."""
 
     __tablename__ = "gdrive_file"
-    __table_args__ = (Index("ix_gdrive_file_owner", "tenant_id", "owner_id"),)
+    __table_args__ = (
+        Index("ix_gdrive_file_owner", "tenant_id", "owner_id"),
+        Index("ix_gdrive_file_parent", "tenant_id", "parent_id"),
+        Index("ix_gdrive_file_drive", "tenant_id", "drive_id"),
+    )
     tenant_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int = 0  # creation order, the tie-breaker of every listing
@@ -146,12 +150,20 @@ class File(GdriveModel, table=True):
     copy_requires_writer_permission: bool = False
     created_by_client: str = ""  # the OAuth client that created it (drive.file scope)
     head_revision_id: str = ""
+    # The first of `parents`, kept in step by `_index_parent` (Drive v3 items have one parent): indexed,
+    # so a folder's children are one query instead of a scan of the domain.
+    parent_id: str = ""
+    drive_id: str = ""  # the shared drive holding the item ("" for My Drive); a drive's root has its own id
 
 
 class Permission(GdriveModel, table=True):
     """A permission on an item. Inherited permissions are not copied: access walks the parents."""
 
     __tablename__ = "gdrive_permission"
+    __table_args__ = (
+        Index("ix_gdrive_permission_email", "tenant_id", "email"),
+        Index("ix_gdrive_permission_type", "tenant_id", "type"),
+    )
     tenant_id: str = Field(primary_key=True)
     file_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
@@ -191,6 +203,115 @@ class UploadSession(GdriveModel, table=True):
     received: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
     user_id: str = ""  # only the user who started the session may continue it
     created: float = 0.0
+
+
+class Document(GdriveModel, table=True):
+    """The content of a Google Doc (Docs API v1); its Drive item has the same id. services/gdrive/docs/."""
+
+    __tablename__ = "gdrive_document"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    units: list[Any] = json_column()  # the body as a sequence of characters and table markers (docs/body.py)
+    lists: dict[str, Any] = json_column()  # listId -> list properties (bullets)
+    revision: int = 1
+    revision_id: str = ""
+    recent_revisions: list[str] = json_column()  # revision ids a targetRevisionId may name, oldest first
+
+
+class Spreadsheet(GdriveModel, table=True):
+    """The content of a Google Sheet (Sheets API v4); its Drive item has the same id. services/gdrive/sheets/."""
+
+    __tablename__ = "gdrive_spreadsheet"
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    properties: dict[str, Any] = json_column()  # locale, timeZone, autoRecalc (the title is the Drive name)
+    sheets: list[Any] = json_column()  # [{"properties": {...}, "cells": {"r,c": {...}}}] (sheets/book.py)
+
+
+class SharedDrive(GdriveModel, table=True):
+    """A shared drive (`drives`). Its root folder is a File row with the same id; its members are
+    Permission rows on that root, inherited by everything inside like a folder's."""
+
+    __tablename__ = "gdrive_drive"
+    __table_args__ = (Index("ix_gdrive_drive_request", "tenant_id", "request_id"),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    seq: int = 0
+    name: str = ""
+    request_id: str = ""  # drives.create's idempotency key
+    creator_id: str = ""
+    hidden: bool = False
+    color_rgb: str = ""
+    theme_id: str = ""
+    restrictions: dict[str, Any] = json_column()
+    created: float = 0.0
+
+
+class Change(GdriveModel, table=True):
+    """One entry of the domain's change log (changes.list), written by the flush hook in domain/changes.py.
+
+    `grantees` remembers who could see the item through permissions that are gone (deleted item,
+    removed permission), so the change can still be reported to them as `removed`.
+    """
+
+    __tablename__ = "gdrive_change"
+    __table_args__ = (Index("ix_gdrive_change_file", "tenant_id", "file_id"),)
+    tenant_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    kind: str = "file"  # file | drive
+    file_id: str = ""  # the item, or the shared drive for kind=drive
+    drive_id: str = ""
+    time: float = 0.0
+    removed: bool = False  # the item (or drive) no longer exists
+    grantees: list[Any] = json_column()  # [[type, email, domain], ...] of permissions removed
+    former_parent: str = ""
+
+
+class Channel(GdriveModel, table=True):
+    """A push notification channel (changes.watch, files.watch), stopped with channels.stop."""
+
+    __tablename__ = "gdrive_channel"
+    tenant_id: str = Field(primary_key=True)
+    resource_id: str = Field(primary_key=True)
+    id: str = ""  # the client's channel id
+    kind: str = "changes"  # changes | file
+    file_id: str = ""
+    drive_id: str = ""
+    user_id: str = ""
+    address: str = ""
+    token: str = ""
+    expiration: int = 0  # milliseconds since the epoch
+    resource_uri: str = ""
+    position: int = 0  # changes: the last change seq already notified
+    message_number: int = 0
+    params: dict[str, Any] = json_column()
+    created: float = 0.0
+
+
+class Revision(GdriveModel, table=True):
+    """A content revision of a blob file (revisions.list/get); the newest is the head revision."""
+
+    __tablename__ = "gdrive_revision"
+    tenant_id: str = Field(primary_key=True)
+    file_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    seq: int = 0
+    mime_type: str = ""
+    modified: float = 0.0
+    user_id: str = ""
+    md5: str = ""
+    size: int = 0
+    original_filename: str = ""
+    keep_forever: bool = False
+    published: bool = False
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+@event.listens_for(File, "before_insert")
+@event.listens_for(File, "before_update")
+def _index_parent(_mapper: Any, _connection: Any, target: File) -> None:
+    """Keep `parent_id` equal to the first parent, whoever wrote `parents`."""
+    target.parent_id = (target.parents or [""])[0]
 
 
 METADATA = GdriveModel.metadata

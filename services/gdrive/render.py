@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from services.gdrive.call import DriveCall
 from services.gdrive.domain.access import COMMENTER, OWNER, RANK, WRITER, Access
 from services.gdrive.domain.items import FOLDER, GOOGLE_APPS
@@ -24,16 +22,19 @@ ICON = "https://drive-thirdparty.googleusercontent.com/16/type/"
 
 
 class People:
-    """The domain's users by id, loaded once per request."""
+    """The domain's users as a request renders them: each read once, by primary key."""
 
     def __init__(self, call: DriveCall) -> None:
-        rows = call.session.exec(select(User).where(User.tenant_id == call.tenant.id)).all()
-        self.by_id = {u.id: u for u in rows}
-        self.by_email = {u.email.lower(): u for u in rows}
+        self.call = call
+        self.by_id: dict[str, User | None] = {}
         self.me = call.user.id
 
     def user(self, user_id: str) -> dict[str, Any] | None:
-        user = self.by_id.get(user_id)
+        if not user_id:
+            return None
+        if user_id not in self.by_id:
+            self.by_id[user_id] = self.call.session.get(User, (self.call.tenant.id, user_id))
+        user = self.by_id[user_id]
         if user is None:
             return None
         return {
@@ -71,7 +72,7 @@ def effective_permissions(access: Access, file: File) -> list[tuple[Permission, 
     chosen: dict[tuple[str, str], tuple[Permission, str | None]] = {}
     order: list[tuple[str, str]] = []
     for item in [file, *access.tree.ancestors(file)]:
-        for row in access.tree.permissions.get(item.id, []):
+        for row in access.tree.permissions(item.id):
             if item.id != file.id and row.role == "owner":
                 continue  # a folder's owner is not an owner of what is inside
             key = (row.type, row.email.lower() or row.domain.lower())
@@ -91,16 +92,25 @@ def _extension(name: str) -> tuple[str, str]:
     return name.rsplit(".", 1)[1], full
 
 
-def file(call: DriveCall, access: Access, people: People, row: File) -> dict[str, Any]:
+def file(call: DriveCall, access: Access, people: People, row: File, wanted: set[str] | None = None) -> dict[str, Any]:
+    """The whole resource; `wanted` (the selected top-level keys, None for all) lets costly parts be skipped."""
+
+    def needed(*keys: str) -> bool:
+        return wanted is None or "*" in wanted or not wanted.isdisjoint(keys)
+
     reach = access.reach(row)
     rank = reach.rank
     owner = people.user(row.owner_id)
     is_folder = row.mime_type == FOLDER
     is_google = row.mime_type.startswith(GOOGLE_APPS)
     owned = row.owner_id == access.user.id
-    visible_parents = [p for p in row.parents or [] if (f := access.tree.get(p)) is not None and access.rank(f)]
-    perms = effective_permissions(access, row)
-    can_share = access.can_share(row)
+    visible_parents = (
+        [p for p in row.parents or [] if (f := access.tree.get(p)) is not None and access.rank(f)]
+        if needed("parents")
+        else []
+    )
+    perms = effective_permissions(access, row) if needed("shared", "permissions", "permissionIds") else []
+    can_share = access.can_share(row) if needed("capabilities", "permissions", "permissionIds") else False
     body: dict[str, Any] = {
         "kind": "drive#file",
         "id": row.id,
@@ -124,7 +134,7 @@ def file(call: DriveCall, access: Access, people: People, row: File) -> dict[str
         "createdTime": rfc3339(row.created),
         "modifiedTime": rfc3339(row.modified),
         "modifiedByMe": row.last_modifying_user_id == access.user.id,
-        "owners": [owner] if owner else [],
+        "owners": [owner] if owner and not row.drive_id else [],
         "shared": any(p.role != "owner" for p, _ in perms),
         "ownedByMe": owned,
         "viewersCanCopyContent": not row.copy_requires_writer_permission,
@@ -134,6 +144,11 @@ def file(call: DriveCall, access: Access, people: People, row: File) -> dict[str
         "quotaBytesUsed": str(len(row.content or b"")) if not is_folder and not is_google else "0",
         "capabilities": _capabilities(access, row, rank, owned, is_folder, can_share),
     }
+    if row.drive_id:
+        # Shared drive items have no owners; the drive holds them (Drive omits `owners` there).
+        body["driveId"] = row.drive_id
+        body["teamDriveId"] = row.drive_id
+        del body["owners"]
     if owned:
         body["viewedByMeTime"] = rfc3339(row.modified)
         body["modifiedByMeTime"] = rfc3339(row.modified)
@@ -186,7 +201,7 @@ def _capabilities(access: Access, row: File, rank: int, owned: bool, is_folder: 
         "canChangeViewersCanCopyContent": writer,
         "canComment": rank >= COMMENTER,
         "canCopy": can_copy,
-        "canDelete": owned,
+        "canDelete": owned or (bool(row.drive_id) and rank >= RANK["organizer"]),
         "canDownload": not row.copy_requires_writer_permission or writer,
         "canEdit": writer,
         "canListChildren": is_folder,
@@ -196,8 +211,8 @@ def _capabilities(access: Access, row: File, rank: int, owned: bool, is_folder: 
         "canRemoveChildren": is_folder and writer,
         "canRename": writer,
         "canShare": can_share,
-        "canTrash": owned,
-        "canUntrash": owned,
+        "canTrash": owned or (bool(row.drive_id) and rank >= RANK["fileOrganizer"]),
+        "canUntrash": owned or (bool(row.drive_id) and rank >= RANK["fileOrganizer"]),
         "canModifyLabels": False,
         "canReadLabels": False,
         "canAcceptOwnership": False,

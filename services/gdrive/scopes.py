@@ -14,6 +14,10 @@ DRIVE_FILE = AUTH + "drive.file"
 DRIVE_APPDATA = AUTH + "drive.appdata"
 DRIVE_METADATA = AUTH + "drive.metadata"
 DRIVE_METADATA_READONLY = AUTH + "drive.metadata.readonly"
+DOCUMENTS = AUTH + "documents"
+DOCUMENTS_READONLY = AUTH + "documents.readonly"
+SPREADSHEETS = AUTH + "spreadsheets"
+SPREADSHEETS_READONLY = AUTH + "spreadsheets.readonly"
 
 KNOWN = frozenset(
     {

@@ -1,5 +1,5 @@
 """Importing this package registers every Google API route."""
 
-from services.gdrive.api import files, permissions, uploads
+from services.gdrive.api import about, changes, docs, drives, export, files, permissions, revisions, sheets, uploads
 
-__all__ = ["files", "permissions", "uploads"]
+__all__ = ["about", "changes", "docs", "drives", "export", "files", "permissions", "revisions", "sheets", "uploads"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from sqlmodel import col
+
 from services.core.cursors import InvalidCursor, decode_cursor, encode_cursor
 from services.gdrive import render, timefmt
 from services.gdrive.call import DriveCall, Reply
 from services.gdrive.domain import items, metadata
-from services.gdrive.domain.access import OWNER, READER, WRITER, Access
+from services.gdrive.domain.access import OWNER, RANK, READER, WRITER, Access
 from services.gdrive.domain.items import FOLDER, GOOGLE_APPS, Tree
 from services.gdrive.domain.search import CORPORA, search
 from services.gdrive.endpoint import route
@@ -43,8 +45,19 @@ class Context:
             self._people = render.People(self.call)
         return self._people
 
-    def render(self, file: File) -> dict[str, Any]:
-        return render.file(self.call, self.access, self.people, file)
+    def render(self, file: File, listing: bool = False) -> dict[str, Any]:
+        return render.file(self.call, self.access, self.people, file, self._wanted(listing))
+
+    def _wanted(self, listing: bool) -> set[str] | None:
+        """The file keys the response will keep (`fields`, or the method's default selection)."""
+        selection = self.call.fields
+        if selection is None:
+            return {"kind", "id", "name", "mimeType"}
+        if listing:
+            if "files" not in selection:
+                return None if "*" in selection else set()
+            selection = selection["files"]
+        return None if selection is None else set(selection)
 
     def reply(self, file: File, status: int = 200) -> Reply:
         return Reply(self.render(file), status=status, default_fields=render.FILE_DEFAULT)
@@ -75,10 +88,13 @@ def create_file(ctx: Context, body: dict[str, Any], content: bytes | None, media
         if ctx.tree.get(requested_id) is not None:
             raise GoogleError(409, "A file already exists with the provided ID.", "duplicate", location="id")
     now = call.now()
+    parent = ctx.tree.get(parents[0]) if parents else None
+    drive_id = parent.drive_id if parent is not None else ""
     file = items.create_item(
         call.session,
         call.tenant,
         ctx.access.user,
+        drive_id=drive_id,
         name=body.get("name") or items.DEFAULT_NAME,
         mime_type=body.get("mimeType") or media_type or "application/octet-stream",
         parents=parents,
@@ -92,8 +108,7 @@ def create_file(ctx: Context, body: dict[str, Any], content: bytes | None, media
         file.created = timefmt.parse(body["createdTime"])
     if body.get("modifiedTime"):
         file.modified = timefmt.parse(body["modifiedTime"])
-    ctx.tree.files[file.id] = file
-    ctx.tree.permissions[file.id] = [items.owner_permission(call.tenant, file, ctx.access.user, now)]
+    ctx.tree.put(file, [] if drive_id else [items.owner_permission(call.tenant, file, ctx.access.user, now)])
     return file
 
 
@@ -111,7 +126,7 @@ def update_file(ctx: Context, file: File, body: dict[str, Any], content: bytes |
         raise insufficient_file_permissions()
     changed = _move(ctx, file, call.csv("addParents"), call.csv("removeParents"))
     if body.get("trashed") is not None and body["trashed"] != file.trashed:
-        if not access.owns(file):
+        if not (access.owns(file) or (file.drive_id and access.rank(file) >= RANK["fileOrganizer"])):
             raise insufficient_file_permissions()
         if body["trashed"]:
             items.trash(ctx.tree, file, access.user, call.now())
@@ -152,6 +167,8 @@ def _move(ctx: Context, file: File, add: list[str], remove: list[str]) -> bool:
         access.require(parent, WRITER)
         if parent.id == file.id or ctx.tree.is_ancestor(file.id, parent):
             raise bad_request("The parent would create a cycle in the folder tree.", location="addParents")
+        if parent.drive_id != file.drive_id:
+            _change_drive(ctx, file, parent.drive_id)
         if parent.id not in parents:
             parents.append(parent.id)
     if len(parents) > 1:
@@ -159,6 +176,29 @@ def _move(ctx: Context, file: File, add: list[str], remove: list[str]) -> bool:
     changed = parents != (file.parents or [])
     file.parents = parents
     return changed
+
+
+def _change_drive(ctx: Context, file: File, drive_id: str) -> None:
+    """Moving a file into (or out of) a shared drive: the drive owns it (or the mover does)."""
+    access = ctx.access
+    if file.mime_type == FOLDER:
+        raise forbidden(
+            "Moving folders into or out of shared drives is not supported.", reason="teamDrivesFolderMoveInNotSupported"
+        )
+    if not file.drive_id and not access.owns(file):
+        raise insufficient_file_permissions()
+    if file.drive_id and access.rank(file) < RANK["fileOrganizer"]:
+        raise insufficient_file_permissions()
+    perms = ctx.tree.permissions(file.id)
+    for permission in [p for p in perms if p.role == "owner"]:
+        perms.remove(permission)
+        ctx.call.session.delete(permission)
+    if not drive_id:
+        owner = items.owner_permission(ctx.call.tenant, file, access.user, ctx.call.now())
+        perms.append(owner)
+        ctx.call.session.add(owner)
+    file.drive_id = drive_id
+    file.owner_id = "" if drive_id else access.user.id
 
 
 # -- routes ---------------------------------------------------------------------------------
@@ -239,13 +279,21 @@ def list_files(call: DriveCall) -> Reply:
     corpora = call.query.get("corpora") or call.query.get("corpus") or "user"
     if corpora not in CORPORA and corpora not in ("default",):
         raise invalid_value("corpora")
-    drive_id = call.query.get("driveId")
+    drive_id = call.query.get("driveId") or call.query.get("teamDriveId")
     if (corpora == "drive") != bool(drive_id):
         raise forbidden(
             "The driveId parameter must be specified if and only if corpora is set to drive.", reason="invalid"
         )
+    all_drives = call.flag("includeItemsFromAllDrives") or call.flag("includeTeamDriveItems")
+    if (drive_id or all_drives) and not ctx.access.supports_all_drives:
+        raise forbidden(
+            "The attempted action requires shared drive support to be enabled. Set supportsAllDrives to true.",
+            reason="teamDrivesParameterRequired",
+        )
     if drive_id:
-        raise GoogleError(404, f"Shared drive not found: {drive_id}", "notFound", location="driveId")
+        root = ctx.tree.get(drive_id)
+        if root is None or root.drive_id != drive_id or ctx.access.rank(root) == 0:
+            raise GoogleError(404, f"Shared drive not found: {drive_id}", "notFound", location="driveId")
     spaces = call.csv("spaces") or ["drive"]
     if any(s not in SPACES for s in spaces):
         raise invalid_value("spaces")
@@ -261,12 +309,16 @@ def list_files(call: DriveCall) -> Reply:
         if position.get("s") != signature or not isinstance(position.get("o"), int):
             raise invalid_value("pageToken")
         offset = position["o"]
-    found = search(ctx.access, list(ctx.tree.files.values()), q, order_by, corpora) if "drive" in spaces else []
+    found = (
+        search(ctx.access, q, order_by, corpora, drive_id=drive_id or "", all_drives=all_drives)
+        if "drive" in spaces
+        else []
+    )
     page = found[offset : offset + page_size]
     body: dict[str, Any] = {"kind": "drive#fileList", "incompleteSearch": False}
     if offset + page_size < len(found):
         body["nextPageToken"] = encode_cursor({"o": offset + page_size, "s": signature})
-    body["files"] = [ctx.render(f) for f in page]
+    body["files"] = [ctx.render(f, listing=True) for f in page]
     return Reply(body, default_fields=render.FILE_LIST_DEFAULT)
 
 
@@ -308,7 +360,9 @@ def copy(call: DriveCall) -> Reply:
 def delete(call: DriveCall) -> Reply:
     ctx = Context(call)
     file = ctx.access.find(call.path["fileId"])
-    if file.is_root or ctx.access.rank(file) < OWNER:
+    # A shared drive's items need an organizer (Drive's files.delete reference); My Drive items their owner.
+    needed = RANK["organizer"] if file.drive_id else OWNER
+    if file.is_root or ctx.access.rank(file) < needed:
         raise insufficient_file_permissions()
     items.delete(ctx.tree, file)
     return Reply(None, status=204)
@@ -318,8 +372,8 @@ def delete(call: DriveCall) -> Reply:
 def empty_trash(call: DriveCall) -> Reply:
     ctx = Context(call)
     me = ctx.access.user.id
-    doomed = [f for f in ctx.tree.files.values() if f.trashed and f.owner_id == me]
+    doomed = ctx.tree.select(col(File.owner_id) == me, col(File.trashed).is_(True))
     for file in doomed:
-        if file.id in ctx.tree.files:
+        if ctx.tree.get(file.id) is not None:
             items.delete(ctx.tree, file)
     return Reply(None, status=204)

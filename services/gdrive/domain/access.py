@@ -17,7 +17,7 @@ from sqlmodel import select
 from services.gdrive.call import DriveCall
 from services.gdrive.domain.items import Tree
 from services.gdrive.errors import file_not_found, insufficient_file_permissions
-from services.gdrive.models import File, FileAccess, Group, Permission
+from services.gdrive.models import File, FileAccess, Group, Permission, User
 
 RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5, "owner": 6}
 ROLES = tuple(RANK)
@@ -35,11 +35,13 @@ class Reach:
 
 
 class Access:
-    def __init__(self, call: DriveCall, tree: Tree) -> None:
+    def __init__(self, call: DriveCall, tree: Tree, as_user: User | None = None) -> None:
+        """`as_user`: judge for another user of the domain (with full Drive scope), e.g. a channel's owner."""
         self.call = call
         self.tree = tree
-        self.user = call.user
-        self.email = call.user.email.lower()
+        self.user = as_user or call.user
+        self.app_only = call.app_only if as_user is None else False
+        self.email = self.user.email.lower()
         self.domain = self.email.rsplit("@", 1)[-1]
         self.now = call.now()
         groups = call.session.exec(select(Group).where(Group.tenant_id == call.tenant.id)).all()
@@ -59,7 +61,7 @@ class Access:
         return permission.type == "anyone"
 
     def app_visible(self, file: File) -> bool:
-        if not self.call.app_only or file.id == self.user.root_folder_id:
+        if not self.app_only or file.id == self.user.root_folder_id:
             return True  # drive.file apps may still create items in My Drive
         if self._app_files is None:
             rows = self.call.session.exec(
@@ -75,7 +77,7 @@ class Access:
             return Reach(0, False, False, False)
         rank, listed, discoverable, direct = 0, False, False, False
         for position, item in enumerate([file, *self.tree.ancestors(file)]):
-            for permission in self.tree.permissions.get(item.id, []):
+            for permission in self.tree.permissions(item.id):
                 if not self.matches(permission):
                     continue
                 rank = max(rank, RANK.get(permission.role, 0))
@@ -96,9 +98,14 @@ class Access:
     def find(self, file_id: str, *, location: str = "fileId") -> File:
         """The item, if the caller can see it; else Drive's 404."""
         file = self.tree.get(self.resolve_id(file_id))
-        if file is None or self.rank(file) < READER:
+        if file is None or self.rank(file) < READER or (file.drive_id and not self.supports_all_drives):
+            # Shared drive items exist only for callers that declare supportsAllDrives, as at Google.
             raise file_not_found(file_id, location)
         return file
+
+    @property
+    def supports_all_drives(self) -> bool:
+        return self.call.flag("supportsAllDrives") or self.call.flag("supportsTeamDrives")
 
     def require(self, file: File, minimum: int) -> None:
         if self.rank(file) < minimum:
@@ -109,6 +116,8 @@ class Access:
 
     def can_share(self, file: File) -> bool:
         rank = self.rank(file)
+        if file.drive_id:  # shared drives: organizers manage members, contributors share items
+            return rank >= (RANK["organizer"] if file.id == file.drive_id else WRITER)
         return rank >= OWNER or (rank >= WRITER and file.writers_can_share)
 
     def remember(self, file: File) -> None:

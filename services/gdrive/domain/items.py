@@ -16,6 +16,7 @@ from services.gdrive.models import Counter, File, FileAccess, Permission, User
 FOLDER = "application/vnd.google-apps.folder"
 GOOGLE_APPS = "application/vnd.google-apps."
 DEFAULT_NAME = "Untitled"
+CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
 
 
 def _next_seq(session: Session, tenant_id: str) -> int:
@@ -84,7 +85,9 @@ def create_item(
     content: bytes | None = None,
     file_id: str | None = None,
     extra: dict[str, Any] | None = None,
+    drive_id: str = "",
 ) -> File:
+    """A new item; in a shared drive (`drive_id`) it has no owner: the drive's members hold it."""
     file = File(
         tenant_id=tenant.id,
         id=file_id or ids.file_id(tenant.ids),
@@ -92,7 +95,8 @@ def create_item(
         name=name,
         mime_type=mime_type,
         parents=parents,
-        owner_id=owner.id,
+        owner_id="" if drive_id else owner.id,
+        drive_id=drive_id,
         created=now,
         modified=now,
         last_modifying_user_id=owner.id,
@@ -105,31 +109,74 @@ def create_item(
         set_content(file, content, tenant)
         file.original_filename = name
     session.add(file)
-    session.add(owner_permission(tenant, file, owner, now))
+    if not drive_id:
+        session.add(owner_permission(tenant, file, owner, now))
     if client_id:
         session.add(FileAccess(tenant_id=tenant.id, client_id=client_id, file_id=file.id))
     return file
 
 
 class Tree:
-    """Every item and permission of a domain (content not loaded), for access and search."""
+    """The domain's items and permissions as one request touches them: loaded on demand, then cached.
+
+    Nothing is loaded up front. An item is read by primary key (content deferred), a folder's
+    children through the `parent_id` index, an item's permissions through the primary key
+    prefix (tenant_id, file_id): the cost of a request is proportional to the items it touches
+    and their ancestors, not to the size of the domain.
+    """
 
     def __init__(self, session: Session, tenant_id: str) -> None:
         self.session = session
         self.tenant_id = tenant_id
-        rows = session.exec(
-            select(File).where(File.tenant_id == tenant_id).options(defer(File.content))  # type: ignore[arg-type]
-        ).all()
-        self.files: dict[str, File] = {f.id: f for f in rows}
-        self.permissions: dict[str, list[Permission]] = {}
-        for p in session.exec(
-            select(Permission).where(Permission.tenant_id == tenant_id).order_by(col(Permission.seq))
-        ).all():
-            self.permissions.setdefault(p.file_id, []).append(p)
+        self._files: dict[str, File | None] = {}
+        self._permissions: dict[str, list[Permission]] = {}
+
+    # -- items -----------------------------------------------------------------------------
+    def _query(self) -> Any:
+        return select(File).where(File.tenant_id == self.tenant_id).options(defer(File.content))  # type: ignore[arg-type]
 
     def get(self, file_id: str) -> File | None:
-        return self.files.get(file_id)
+        if file_id not in self._files:
+            found = self.session.exec(self._query().where(File.id == file_id)).first() if file_id else None
+            self._files[file_id] = found
+        return self._files[file_id]
 
+    def load(self, rows: Iterable[File]) -> list[File]:
+        """Cache rows read by a query (the cached object wins: it may carry unflushed changes)."""
+        found = []
+        for row in rows:
+            cached = self._files.get(row.id)
+            if cached is None:
+                self._files[row.id] = row
+                cached = row
+            found.append(cached)
+        return found
+
+    def select(self, *conditions: Any) -> list[File]:
+        """Items matching SQL conditions (content deferred), in creation order."""
+        statement = self._query()
+        for condition in conditions:
+            statement = statement.where(condition)
+        return self.load(self.session.exec(statement.order_by(col(File.seq))).all())
+
+    def put(self, file: File, permissions: list[Permission]) -> None:
+        """A new item and its permissions, before they are flushed."""
+        self._files[file.id] = file
+        self._permissions[file.id] = permissions
+
+    def permissions(self, file_id: str) -> list[Permission]:
+        """The item's own permissions in creation order (a cached list: edits go through it)."""
+        if file_id not in self._permissions:
+            self._permissions[file_id] = list(
+                self.session.exec(
+                    select(Permission)
+                    .where(Permission.tenant_id == self.tenant_id, Permission.file_id == file_id)
+                    .order_by(col(Permission.seq))
+                ).all()
+            )
+        return self._permissions[file_id]
+
+    # -- the folder tree -------------------------------------------------------------------
     def ancestors(self, file: File) -> list[File]:
         """Parents, grandparents ...: each once, nearest first."""
         found: list[File] = []
@@ -140,36 +187,57 @@ class Tree:
             if pid in seen:
                 continue
             seen.add(pid)
-            parent = self.files.get(pid)
+            parent = self.get(pid)
             if parent is not None:
                 found.append(parent)
                 frontier.extend(parent.parents or [])
         return found
 
     def children(self, folder_id: str) -> list[File]:
-        return [f for f in self.files.values() if folder_id in (f.parents or [])]
+        self.session.flush()  # parent_id is written at flush time
+        return self.select(File.parent_id == folder_id)
 
     def descendants(self, folder: File) -> list[File]:
+        """Everything below a folder, one query per level of the tree (children of all its folders at once)."""
+        self.session.flush()  # parent_id is written at flush time
         found: list[File] = []
         seen = {folder.id}
-        frontier = [folder.id]
-        while frontier:
-            current = frontier.pop()
-            for child in self.children(current):
-                if child.id not in seen:
-                    seen.add(child.id)
-                    found.append(child)
-                    frontier.append(child.id)
+        level = [folder.id]
+        while level:
+            following: list[str] = []
+            for start in range(0, len(level), CHUNK):
+                for child in self.select(col(File.parent_id).in_(level[start : start + CHUNK])):
+                    if child.id not in seen:
+                        seen.add(child.id)
+                        found.append(child)
+                        if child.mime_type == FOLDER:
+                            following.append(child.id)
+            level = following
         return found
+
+    def preload_permissions(self, files: Iterable[File]) -> None:
+        """Read the permissions of many items in a few queries (searches evaluate access on each)."""
+        wanted = [f.id for f in files if f.id not in self._permissions]
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for file_id in chunk:
+                self._permissions[file_id] = []
+            for row in self.session.exec(
+                select(Permission)
+                .where(Permission.tenant_id == self.tenant_id, col(Permission.file_id).in_(chunk))
+                .order_by(col(Permission.seq))
+            ).all():
+                self._permissions[row.file_id].append(row)
 
     def is_ancestor(self, candidate: str, of: File) -> bool:
         return any(a.id == candidate for a in self.ancestors(of))
 
     def remove(self, files: Iterable[File]) -> None:
         for file in files:
-            self.files.pop(file.id, None)
-            for permission in self.permissions.pop(file.id, []):
+            for permission in self.permissions(file.id):
                 self.session.delete(permission)
+            self._permissions.pop(file.id, None)
+            self._files[file.id] = None
             for access in self.session.exec(
                 select(FileAccess).where(FileAccess.tenant_id == self.tenant_id, FileAccess.file_id == file.id)
             ).all():
@@ -205,8 +273,11 @@ def delete(tree: Tree, file: File) -> None:
         if child.owner_id == file.owner_id:
             doomed.append(child)
     doomed_ids = {f.id for f in doomed}
-    for other in tree.files.values():
-        if other.id not in doomed_ids and set(other.parents or []) & doomed_ids:
-            other.parents = [p for p in other.parents or [] if p not in doomed_ids]
-            tree.session.add(other)
+    for gone in doomed:
+        if gone.mime_type != FOLDER:
+            continue
+        for other in tree.children(gone.id):
+            if other.id not in doomed_ids:
+                other.parents = [p for p in other.parents or [] if p not in doomed_ids]
+                tree.session.add(other)
     tree.remove(doomed)

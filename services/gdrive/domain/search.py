@@ -6,11 +6,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import and_, or_
+from sqlmodel import col, select
+
 from services.gdrive import query
 from services.gdrive.domain.access import RANK, WRITER, Access, Reach
 from services.gdrive.domain.items import FOLDER
 from services.gdrive.errors import bad_request, invalid_value
-from services.gdrive.models import File
+from services.gdrive.models import File, Permission
 
 ORDER_KEYS = (
     "createdTime",
@@ -75,7 +78,7 @@ class ItemSubject:
         wanted = value.lower()
         minimum = {"owners": RANK["owner"], "writers": WRITER, "readers": RANK["reader"]}[field]
         for item in [self.file, *self.access.tree.ancestors(self.file)]:
-            for permission in self.access.tree.permissions.get(item.id, []):
+            for permission in self.access.tree.permissions(item.id):
                 if field != "owners" and item.id != self.file.id and permission.role == "owner":
                     continue  # a folder's owner is not a writer of its contents by inheritance alone
                 if field == "owners" and item.id != self.file.id:
@@ -97,7 +100,7 @@ class ItemSubject:
 
 
 def visibility(access: Access, file: File) -> str:
-    kinds = {(p.type, p.allow_file_discovery) for p in access.tree.permissions.get(file.id, [])}
+    kinds = {(p.type, p.allow_file_discovery) for p in access.tree.permissions(file.id)}
     if ("anyone", True) in kinds:
         return "anyoneCanFind"
     if ("anyone", False) in kinds:
@@ -146,7 +149,63 @@ def _sort_key(key: str, access: Access) -> Callable[[File], Any]:
     return keys[key]
 
 
-def search(access: Access, tree_files: list[File], q: str, order_by: str | None, corpora: str) -> list[File]:
+def _parent_terms(node: query.Node | None) -> list[str]:
+    """The folders of `'id' in parents` terms every match must satisfy (top-level conjuncts)."""
+    if isinstance(node, query.Member) and node.field == "parents":
+        return [node.value]
+    if isinstance(node, query.BoolOp) and node.op == "and":
+        return [value for operand in node.operands for value in _parent_terms(operand)]
+    return []
+
+
+def candidates(access: Access, node: query.Node | None, corpora: str, drive_id: str = "") -> list[File]:
+    """The items a search can possibly return, found through indexes instead of a scan of the domain.
+
+    An item is listed only through a user/group permission matching the caller, or (domain
+    corpus) a discoverable domain/anyone permission, on the item or a folder above it. So the
+    candidates are the items carrying such a permission and everything below them; a query
+    confined to a folder (`'id' in parents`) needs only that folder's children.
+    """
+    tree = access.tree
+    folders = _parent_terms(node)
+    if folders:
+        return tree.children(access.resolve_id(folders[0]))
+    if drive_id:
+        return tree.select(col(File.drive_id) == drive_id)
+    session, tenant_id = access.call.session, access.call.tenant.id
+    grantees = [
+        and_(col(Permission.type) == "user", col(Permission.email) == access.email),
+        and_(col(Permission.type) == "group", col(Permission.email).in_(sorted(access.groups))),
+    ]
+    if corpora in ("domain", "allDrives"):
+        grantees.append(
+            and_(
+                col(Permission.allow_file_discovery).is_(True),
+                or_(
+                    and_(col(Permission.type) == "domain", col(Permission.domain) == access.domain),
+                    col(Permission.type) == "anyone",
+                ),
+            )
+        )
+    roots = session.exec(
+        select(Permission.file_id).where(Permission.tenant_id == tenant_id, or_(*grantees)).distinct()
+    ).all()
+    found: dict[str, File] = {}
+    for file_id in roots:
+        file = tree.get(file_id)
+        if file is None or file.id in found:
+            continue
+        found[file.id] = file
+        if file.mime_type == FOLDER:
+            for child in tree.descendants(file):
+                found.setdefault(child.id, child)
+    return list(found.values())
+
+
+def search(
+    access: Access, q: str, order_by: str | None, corpora: str, *, drive_id: str = "", all_drives: bool = False
+) -> list[File]:
+    """The items of a files.list, in order. Shared drive items only with `all_drives` or `drive_id`."""
     node = query.parse(q)
     order = parse_order(order_by)
     if order and query.uses_full_text(node):
@@ -156,8 +215,12 @@ def search(access: Access, tree_files: list[File], q: str, order_by: str | None,
             location="orderBy",
         )
     found: list[File] = []
-    for file in tree_files:
+    pool = candidates(access, node, corpora, drive_id)
+    access.tree.preload_permissions(pool)
+    for file in pool:
         if file.is_root:
+            continue
+        if (file.drive_id and not (all_drives or drive_id)) or (drive_id and file.drive_id != drive_id):
             continue
         reach = access.reach(file)
         if reach.rank == 0:

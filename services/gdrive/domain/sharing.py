@@ -92,8 +92,10 @@ def create(access: Access, file: File, body: dict[str, Any], transfer_ownership:
             location="permission.domain",
             location_type="other",
         )
-    if role in SHARED_DRIVE_ROLES:
+    if role in SHARED_DRIVE_ROLES and not file.drive_id:
         raise sharing_error(f"The role {role} is only supported for items in shared drives.")
+    if role == "owner" and file.drive_id:
+        raise sharing_error("Items in shared drives have no owner: the shared drive owns them.")
     if role == "owner":
         return transfer(access, file, kind, email, transfer_ownership)
     if not access.can_share(file):
@@ -103,7 +105,7 @@ def create(access: Access, file: File, body: dict[str, Any], transfer_ownership:
     permission_id = permission_id_for(access, kind, email, domain, discoverable)
     existing = [
         p
-        for p in access.tree.permissions.get(file.id, [])
+        for p in access.tree.permissions(file.id)
         if p.type == kind
         and (p.email.lower(), p.domain) == (email.lower(), domain)
         and (kind != "anyone" or p.id == permission_id)
@@ -118,8 +120,8 @@ def create(access: Access, file: File, body: dict[str, Any], transfer_ownership:
         return permission
     if kind == "anyone":
         # One `anyone` permission per item: a new one replaces the other variant.
-        for other in [p for p in access.tree.permissions.get(file.id, []) if p.type == "anyone"]:
-            access.tree.permissions[file.id].remove(other)
+        for other in [p for p in access.tree.permissions(file.id) if p.type == "anyone"]:
+            access.tree.permissions(file.id).remove(other)
             call.session.delete(other)
     permission = Permission(
         tenant_id=call.tenant.id,
@@ -136,7 +138,7 @@ def create(access: Access, file: File, body: dict[str, Any], transfer_ownership:
         created=now,
     )
     call.session.add(permission)
-    access.tree.permissions.setdefault(file.id, []).append(permission)
+    access.tree.permissions(file.id).append(permission)
     return permission
 
 
@@ -159,7 +161,7 @@ def transfer(access: Access, file: File, kind: str, email: str, transfer_ownersh
         raise sharing_error(
             "Ownership can only be transferred to another user in the same organization as the current owner."
         )
-    perms = access.tree.permissions.setdefault(file.id, [])
+    perms = access.tree.permissions(file.id)
     for permission in perms:
         if permission.role == "owner":
             permission.role = "writer"
@@ -186,7 +188,7 @@ def transfer(access: Access, file: File, kind: str, email: str, transfer_ownersh
 
 
 def own_permission(access: Access, file: File, permission_id: str) -> Permission | None:
-    return next((p for p in access.tree.permissions.get(file.id, []) if p.id == permission_id), None)
+    return next((p for p in access.tree.permissions(file.id) if p.id == permission_id), None)
 
 
 def update(
@@ -206,7 +208,7 @@ def update(
         raise insufficient_file_permissions()
     if permission.role == "owner" and role is not None and role != "owner":
         raise sharing_error("The owner of a file cannot be removed or demoted. Transfer ownership instead.")
-    if role in SHARED_DRIVE_ROLES:
+    if role in SHARED_DRIVE_ROLES and not file.drive_id:
         raise sharing_error(f"The role {role} is only supported for items in shared drives.")
     if role is not None:
         permission.role = role
@@ -225,5 +227,5 @@ def delete(access: Access, file: File, permission: Permission) -> None:
         raise insufficient_file_permissions()
     if permission.role == "owner":
         raise sharing_error("The owner of a file cannot be removed.")
-    access.tree.permissions[file.id].remove(permission)
+    access.tree.permissions(file.id).remove(permission)
     access.call.session.delete(permission)
