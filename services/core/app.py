@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -82,13 +83,15 @@ def build_app(spec: TwinSpec, settings: TwinSettings | None = None) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if spec.startup is not None:
-            await spec.startup(runtime)
+        tasks = [asyncio.create_task(work, name=name) for name, work in spec.background(runtime).items()]
         try:
             yield
         finally:
-            if spec.shutdown is not None:
-                await spec.shutdown(runtime)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def vendor_error(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/_dtu"):

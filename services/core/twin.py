@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +39,9 @@ class TwinSpec:
     on_tenant_changed: Callable[[TwinRuntime, str], None] = lambda runtime, tenant_id: None
     # Attach per-runtime state (caches, queues) to runtime.extras before tenants load.
     attach: Callable[[TwinRuntime], None] = lambda runtime: None
-    startup: Callable[[TwinRuntime], Awaitable[None]] | None = None
-    shutdown: Callable[[TwinRuntime], Awaitable[None]] | None = None
+    # Long-running background work (delivery queues, schedulers): name -> coroutine. The core
+    # starts each as a task when the app starts and cancels it when the app stops.
+    background: Callable[[TwinRuntime], dict[str, Coroutine[Any, Any, None]]] = lambda runtime: {}
     # Deterministic credentials for the default tenant, so `dtu env` works offline.
     default_credentials: Callable[[TwinSettings], dict[str, Any]] = lambda settings: {}
     # ASGI middleware run inside the core's (journal, error rendering), e.g. URL rewriting.

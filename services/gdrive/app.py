@@ -6,8 +6,6 @@ One twin serves every Google API it implements (Drive v3 today) under one root U
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 from collections.abc import Sequence
 
@@ -36,18 +34,6 @@ def attach(runtime: TwinRuntime) -> None:
     runtime.extras["push"] = push.Notifier(runtime)
 
 
-async def startup(runtime: TwinRuntime) -> None:
-    """Background work: push notification deliveries."""
-    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["push"].run(), name="google-push")]
-
-
-async def shutdown(runtime: TwinRuntime) -> None:
-    for task in runtime.extras.get("tasks", []):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
     runtime.extras["credentials"].invalidate()
 
@@ -63,8 +49,7 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
-    startup=startup,
-    shutdown=shutdown,
+    background=lambda runtime: {"google-push": runtime.extras["push"].run()},
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_GOOGLE_URL": creds["url"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
@@ -33,18 +31,6 @@ def attach(runtime: TwinRuntime) -> None:
     runtime.extras["webhooks"] = WebhookBus(runtime)
 
 
-async def startup(runtime: TwinRuntime) -> None:
-    """Background work: webhook deliveries."""
-    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["webhooks"].run(), name="jira-webhooks")]
-
-
-async def shutdown(runtime: TwinRuntime) -> None:
-    for task in runtime.extras.get("tasks", []):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
     runtime.extras["credentials"].invalidate()
 
@@ -60,8 +46,7 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
-    startup=startup,
-    shutdown=shutdown,
+    background=lambda runtime: {"jira-webhooks": runtime.extras["webhooks"].run()},
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_JIRA_URL": creds["url"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 
 from starlette.middleware import Middleware
@@ -42,18 +40,6 @@ def attach(runtime: TwinRuntime) -> None:
     hook_delivery.attach(runtime)  # event hooks listen to the System Log
 
 
-async def startup(runtime: TwinRuntime) -> None:
-    """Background work: event hook deliveries."""
-    runtime.extras["tasks"] = [asyncio.create_task(runtime.extras["event_hooks"].run(), name="okta-event-hooks")]
-
-
-async def shutdown(runtime: TwinRuntime) -> None:
-    for task in runtime.extras.get("tasks", []):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
     runtime.extras["credentials"].invalidate()
     runtime.extras["rate_limits"].forget(tenant_id)
@@ -70,8 +56,7 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
-    startup=startup,
-    shutdown=shutdown,
+    background=lambda runtime: {"okta-event-hooks": runtime.extras["event_hooks"].run()},
     middleware=lambda: [Middleware(OrgPathMiddleware)],
     default_credentials=default_credentials,
     env_vars=lambda creds: {

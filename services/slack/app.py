@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 
 from starlette.routing import BaseRoute, Route
@@ -43,21 +41,6 @@ def routes() -> Sequence[BaseRoute]:
     ]
 
 
-async def startup(runtime: TwinRuntime) -> None:
-    """Background work: event deliveries and scheduled messages."""
-    runtime.extras["tasks"] = [
-        asyncio.create_task(runtime.extras["events"].run(), name="slack-events"),
-        asyncio.create_task(scheduler.run(runtime), name="slack-scheduler"),
-    ]
-
-
-async def shutdown(runtime: TwinRuntime) -> None:
-    for task in runtime.extras.get("tasks", []):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 def attach(runtime: TwinRuntime) -> None:
     """Per-runtime Slack state; runs before the first tenant is provisioned."""
     runtime.extras["credentials"] = CredentialCache(lambda token: lookup_principal(runtime.store, token))
@@ -81,8 +64,10 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
-    startup=startup,
-    shutdown=shutdown,
+    background=lambda runtime: {
+        "slack-events": runtime.extras["events"].run(),
+        "slack-scheduler": scheduler.run(runtime),
+    },
     default_credentials=default_credentials,
     env_vars=lambda creds: {
         "DTU_SLACK_URL": creds["url"],
