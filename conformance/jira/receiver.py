@@ -8,18 +8,16 @@ scripts (`fail_with`: statuses for the next deliveries, then 200).
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+
+from conformance.loopback_server import LoopbackServer
 
 
 @dataclass
@@ -38,34 +36,14 @@ class Received:
         return str(self.payload.get("webhookEvent"))
 
 
-class Receiver:
+class Receiver(LoopbackServer):
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.fail_with: list[int] = []
-        self._lock = threading.Lock()
-        app = Starlette(routes=[Route("/{path:path}", self.handle, methods=["POST"])])
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        super().__init__([Route("/{path:path}", self.handle, methods=["POST"])])
 
     def url(self, path: str = "jira/webhook") -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
-
-    def start(self) -> Receiver:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("receiver did not start")
-            time.sleep(0.005)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
+        return f"{self.base_url}/{path}"
 
     async def handle(self, request: Request) -> Response:
         body = await request.body()
@@ -80,15 +58,9 @@ class Receiver:
             return [r for r in self.received if predicate(r)]
 
     def wait_for(self, predicate: Callable[[Received], bool], count: int = 1, timeout: float = 10.0) -> list[Received]:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.matching(predicate)
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                got = [(r.path, r.event) for r in self.matching()]
-                raise AssertionError(f"expected {count} matching deliveries, got {len(found)}: {got}")
-            time.sleep(0.01)
+        return self.poll(
+            lambda: self.matching(predicate), count, timeout, lambda: [(r.path, r.event) for r in self.matching()]
+        )
 
     def settle(self, seconds: float = 0.3) -> None:
         """Wait a moment so that deliveries that should NOT happen would have arrived."""

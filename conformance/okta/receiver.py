@@ -9,18 +9,15 @@ challenge, and which statuses to return to the next deliveries.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from conformance.loopback_server import LoopbackServer
 
 PATH = "/okta/hooks"
 
@@ -42,36 +39,16 @@ class Received:
         return events
 
 
-class Receiver:
+class Receiver(LoopbackServer):
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.challenge_mode = "echo"  # echo | wrong | error | text
         self.fail_with: list[int] = []  # statuses for the next deliveries (and verifications), then 2xx
-        self._lock = threading.Lock()
-        app = Starlette(routes=[Route(PATH, self.handle, methods=["GET", "POST"])])
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        super().__init__([Route(PATH, self.handle, methods=["GET", "POST"])])
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PATH}"
-
-    def start(self) -> Receiver:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("receiver did not start")
-            time.sleep(0.005)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
+        return f"{self.base_url}{PATH}"
 
     async def handle(self, request: Request) -> Response:
         body = await request.body()
@@ -103,11 +80,4 @@ class Receiver:
 
     def wait_for(self, predicate: Callable[[Received], bool], count: int = 1, timeout: float = 10.0) -> list[Received]:
         """The deliveries (POSTs) matching `predicate`, once there are `count` of them."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.deliveries(predicate)
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} matching deliveries, got {len(found)}: {self.received}")
-            time.sleep(0.01)
+        return self.poll(lambda: self.deliveries(predicate), count, timeout, lambda: self.received)
