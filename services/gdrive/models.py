@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, event
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, event
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -280,7 +280,7 @@ class Channel(GdriveModel, table=True):
     user_id: str = ""
     address: str = ""
     token: str = ""
-    expiration: int = 0  # milliseconds since the epoch
+    expiration: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # milliseconds since the epoch
     resource_uri: str = ""
     position: int = 0  # changes: the last change seq already notified
     message_number: int = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import Session
@@ -48,13 +49,17 @@ class JiraCall:
     cache: dict[str, Any] = field(default_factory=dict)  # per-request memo (statuses, workflows)
 
     # -- the request ----------------------------------------------------------------
-    @property
+    @cached_property
     def path(self) -> dict[str, Any]:
-        return self.request.path_params
+        # PostgreSQL text cannot hold U+0000: drop it so both stores answer alike (never a 500).
+        return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in self.request.path_params.items()}
 
-    @property
+    @cached_property
     def query(self) -> QueryParams:
-        return self.request.query_params
+        items = self.request.query_params.multi_items()
+        if not any("\x00" in k or "\x00" in v for k, v in items):
+            return self.request.query_params
+        return QueryParams([(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in items])
 
     @property
     def v3(self) -> bool:

@@ -84,9 +84,21 @@ async def json_body(request: Request, runtime: TwinRuntime) -> Any:
     if not body.strip():
         return None
     try:
-        return json.loads(body)
+        value = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequestBody("invalid_json", str(exc)) from exc
+    # PostgreSQL text cannot hold U+0000: drop it so both stores answer alike (never a 500).
+    return _without_nul(value) if b"\\u0000" in body else value
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
 
 
 async def dispatch(request: Request, handler: Handler, operation: str, version: str, anonymous: bool) -> Response:

@@ -76,7 +76,10 @@ def test_dtu_up_tls_serves_https_and_says_how_to_trust_it(tmp_path: Path) -> Non
     sock = bind_socket("probe", "127.0.0.1", 0)
     port = sock.getsockname()[1]
     sock.close()
-    env = {**os.environ, "DTU_TLS_DIR": str(tmp_path / "tls")}
+    # A fresh in-memory store: a shared database (the PostgreSQL CI run) keeps the default org's
+    # credentials from an earlier start on another port (see the root README's limitations).
+    env = {k: v for k, v in os.environ.items() if k not in ("DTU_DATABASE_URL", "DTU_DATA_DIR")}
+    env["DTU_TLS_DIR"] = str(tmp_path / "tls")
     command = [sys.executable, "-m", "services.cli", "up", "--tls", "--services", "okta", "--port", f"okta={port}"]
     log_path = tmp_path / "up.log"
     with log_path.open("wb") as log:
