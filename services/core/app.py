@@ -61,7 +61,7 @@ def build_runtime(spec: TwinSpec, settings: TwinSettings) -> TwinRuntime:
         spec=spec,
         settings=settings,
         store=store,
-        tenants=TenantRegistry(store, spec.name, settings.seed),
+        tenants=TenantRegistry(store, spec.name, settings.seed, settings.base_url),
         journal=Journal(spec.name, settings.journal_size),
         faults=FaultInjector(settings.seed),
     )

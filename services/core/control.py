@@ -24,7 +24,7 @@ from services.core.store import (
     restore_tenant,
     snapshot_tenant,
 )
-from services.core.tenants import DEFAULT_TENANT, Tenant, TenantExists, UnknownTenant
+from services.core.tenants import DEFAULT_TENANT, Tenant, TenantExists, UnknownTenant, rebase_urls
 from services.core.twin import TwinRuntime, runtime_of
 
 schemas = SchemaGenerator({"openapi": "3.0.3", "info": {"title": "DTU control plane", "version": "1"}})
@@ -230,7 +230,12 @@ async def restore(request: Request) -> JSONResponse:
             restore_tenant(session, runtime.spec.metadata, runtime.spec.name, tenant.id, document)
             saved = document.get("tenant", {}) if isinstance(document, dict) else {}
             if isinstance(saved.get("credentials"), dict):
-                tenant.credentials = saved["credentials"]
+                # A snapshot taken from a twin at another URL: its credentials' URLs follow this twin.
+                taken_at = saved.get("base_url")
+                credentials = saved["credentials"]
+                if isinstance(taken_at, str) and taken_at != runtime.base_url:
+                    credentials = rebase_urls(credentials, taken_at, runtime.base_url)
+                tenant.credentials = credentials
             runtime.tenants.bump_generation(tenant)
             runtime.tenants.save(tenant, session)
     except SnapshotError as exc:

@@ -21,6 +21,21 @@ from services.core.store import Store
 from services.core.tables import TenantRow
 
 DEFAULT_TENANT = "default"
+# Kept beside a tenant's credentials in its row: the twin URL they were issued under. A store
+# reopened under another URL (a --data-dir fleet started on other ports) rewrites the URLs inside
+# the credentials (an Okta issuer, a Google token_uri, ...) so they point at where the twin is now.
+ISSUED_AT_URL = "_dtu_base_url"
+
+
+def rebase_urls(value: Any, old: str, new: str) -> Any:
+    """Every string in `value` (nested dicts/lists included) that starts with `old`, moved under `new`."""
+    if isinstance(value, str):
+        return new + value[len(old) :] if value.startswith(old) else value
+    if isinstance(value, dict):
+        return {key: rebase_urls(item, old, new) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rebase_urls(item, old, new) for item in value]
+    return value
 
 
 @dataclass
@@ -65,8 +80,9 @@ ProvisionHook = Callable[[Session, Tenant], dict[str, Any]]
 
 
 class TenantRegistry:
-    def __init__(self, store: Store, service: str, seed: str | None) -> None:
+    def __init__(self, store: Store, service: str, seed: str | None, base_url: str | None = None) -> None:
         self.store = store
+        self.base_url = base_url
         self.service = service
         self.seed = seed
         self._tenants: dict[str, Tenant] = {}
@@ -78,12 +94,16 @@ class TenantRegistry:
         return IdFactory(f"{self.seed}:{self.service}:{tenant_id}:{generation}")
 
     def _from_row(self, row: TenantRow) -> Tenant:
+        credentials = dict(row.credentials)
+        issued_at = credentials.pop(ISSUED_AT_URL, None)
+        if isinstance(issued_at, str) and self.base_url and issued_at != self.base_url:
+            credentials = rebase_urls(credentials, issued_at, self.base_url)
         return Tenant(
             id=row.id,
             service=row.service,
             name=row.name,
             created_at=row.created_at,
-            credentials=dict(row.credentials),
+            credentials=credentials,
             clock=Clock(offset=row.clock_offset, frozen_at=row.clock_frozen_at),
             generation=row.generation,
             ids=self._id_factory(row.id, row.generation),
@@ -137,7 +157,7 @@ class TenantRegistry:
             id=tenant.id,
             name=tenant.name,
             created_at=tenant.created_at,
-            credentials=tenant.credentials,
+            credentials={**tenant.credentials, ISSUED_AT_URL: self.base_url} if self.base_url else tenant.credentials,
             clock_offset=tenant.clock.offset,
             clock_frozen_at=tenant.clock.frozen_at,
             generation=tenant.generation,

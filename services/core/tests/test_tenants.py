@@ -117,3 +117,20 @@ async def test_clock_control_reaches_the_tenant(client: httpx.AsyncClient) -> No
     default_clock = (await client.get("/_dtu/clock")).json()
     assert default_clock["frozen"] is False, "another tenant's clock is untouched"
     assert (await client.post(base, json={"action": "rewind"})).status_code == 400
+
+
+def test_rebase_urls_moves_nested_urls_and_leaves_the_rest() -> None:
+    from services.core.tenants import rebase_urls
+
+    credentials = {
+        "token": "xoxb-1",
+        "issuer": "http://127.0.0.1:4101/oauth2/default",
+        "service_account": {"token_uri": "http://127.0.0.1:4101/token", "other": "http://elsewhere/x"},
+        "urls": ["http://127.0.0.1:4101", 3],
+    }
+    assert rebase_urls(credentials, "http://127.0.0.1:4101", "https://127.0.0.1:5000") == {
+        "token": "xoxb-1",
+        "issuer": "https://127.0.0.1:5000/oauth2/default",
+        "service_account": {"token_uri": "https://127.0.0.1:5000/token", "other": "http://elsewhere/x"},
+        "urls": ["https://127.0.0.1:5000", 3],
+    }
