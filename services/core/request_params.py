@@ -58,16 +58,26 @@ def _has_lone_surrogate(value: dict[str, Any]) -> bool:
     return False
 
 
+def without_nul(value: Any) -> Any:
+    """`value` with U+0000 dropped from every string in it, keys included.
+
+    PostgreSQL text cannot hold U+0000 (not even in a WHERE clause): twins drop it from what
+    they read so both stores answer alike and never fail with a 500.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    return value
+
+
 async def merged_params(request: Request, max_bytes: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
     """Query parameters, then form or JSON body parameters on top; NUL characters removed."""
     params = await _read_params(request, max_bytes)
-    # PostgreSQL text cannot hold U+0000 (even in a WHERE clause); drop it from top-level
-    # names and string values so both stores behave alike and never fail with a 500.
     if any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in params.items()):
-        params = {
-            key.replace("\x00", ""): value.replace("\x00", "") if isinstance(value, str) else value
-            for key, value in params.items()
-        }
+        params = without_nul(params)
     return params
 
 

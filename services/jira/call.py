@@ -18,6 +18,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from services.core.credentials import Principal
+from services.core.request_params import without_nul
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
 from services.jira.errors import bad_request, not_authenticated
@@ -52,7 +53,8 @@ class JiraCall:
     @cached_property
     def path(self) -> dict[str, Any]:
         # PostgreSQL text cannot hold U+0000: drop it so both stores answer alike (never a 500).
-        return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in self.request.path_params.items()}
+        path: dict[str, Any] = without_nul(dict(self.request.path_params))
+        return path
 
     @cached_property
     def query(self) -> QueryParams:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from services.core.credentials import CredentialCache, Principal
 from services.core.errors import BadRequestBody
 from services.core.faults import InjectedFault
-from services.core.request_params import read_body
+from services.core.request_params import read_body, without_nul
 from services.core.tenants import DEFAULT_TENANT, Tenant
 from services.core.twin import TwinRuntime, runtime_of
 from services.jira.call import JiraCall, Reply
@@ -88,17 +88,7 @@ async def json_body(request: Request, runtime: TwinRuntime) -> Any:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequestBody("invalid_json", str(exc)) from exc
     # PostgreSQL text cannot hold U+0000: drop it so both stores answer alike (never a 500).
-    return _without_nul(value) if b"\\u0000" in body else value
-
-
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
-    return value
+    return without_nul(value) if b"\\u0000" in body else value
 
 
 async def dispatch(request: Request, handler: Handler, operation: str, version: str, anonymous: bool) -> Response:
