@@ -6,8 +6,11 @@ the same documents googleapiclient builds its clients from) describe every metho
 required), `request`/`response` schema references, and `schemas` in a JSON-Schema dialect.
 
 The conversion is mechanical:
-- path `servicePath + flatPath`, operationId = the method id (`drive.files.list`);
-- parameters keep their location, type, enum, bounds and `required`; `format: int64` integers
+- path `servicePath + flatPath`, operationId = the method id (`drive.files.list`); the newer APIs'
+  custom verbs stay literal (`/v1/documents/{documentId}:batchUpdate`), and RFC 6570 reserved
+  expansion (`{+range}`) becomes a plain `{range}` (OpenAPI has no reserved expansion: the value is
+  sent percent-encoded, which Google's front end decodes the same way);
+- parameters keep their location, type, enum, bounds (int32/uint32 ones too) and `required`; `format: int64` integers
   stay strings as Google sends them; repeated parameters become arrays (`explode`);
 - schemas: `$ref: File` -> `#/components/schemas/File`; `format: int64/uint64/byte/google-datetime`
   are strings; `additionalProperties` and `items` are converted recursively; `annotations`,
@@ -23,6 +26,7 @@ the dispatcher's, not the methods', and `alt=media` answers are not JSON.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +62,8 @@ ERROR_SCHEMA: dict[str, Any] = {
         }
     },
 }
+WIDTHS = {"int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1)}
+RESERVED_EXPANSION = re.compile(r"\{\+(\w+)\}")
 STRING_FORMATS = {"int64", "uint64", "byte", "google-datetime", "google-duration", "google-fieldmask", "date-time"}
 
 
@@ -66,8 +72,8 @@ def load(name: str) -> dict[str, Any]:
     return document
 
 
-def schema(node: dict[str, Any]) -> dict[str, Any]:
-    """One discovery schema as an OpenAPI 3.0 schema object."""
+def schema(node: dict[str, Any], closed: bool = False) -> dict[str, Any]:
+    """One discovery schema as an OpenAPI 3.0 schema object (`closed`: no properties beyond the listed ones)."""
     if "$ref" in node:
         return {"$ref": f"#/components/schemas/{node['$ref']}"}
     out: dict[str, Any] = {}
@@ -85,15 +91,20 @@ def schema(node: dict[str, Any]) -> dict[str, Any]:
             out["format"] = fmt
     if "enum" in node:
         out["enum"] = list(node["enum"])
+    if kind == "integer" and fmt in WIDTHS:
+        # A protocol-buffer int32/uint32: Google refuses what does not fit.
+        out["minimum"], out["maximum"] = WIDTHS[fmt]
     for bound in ("minimum", "maximum"):
         if bound in node:
             out[bound] = int(node[bound])
     if "properties" in node:
-        out["properties"] = {name: schema(value) for name, value in node["properties"].items()}
+        out["properties"] = {name: schema(value, closed) for name, value in node["properties"].items()}
+        if closed and "additionalProperties" not in node:
+            out["additionalProperties"] = False
     if "additionalProperties" in node:
-        out["additionalProperties"] = schema(node["additionalProperties"])
+        out["additionalProperties"] = schema(node["additionalProperties"], closed)
     if "items" in node:
-        out["items"] = schema(node["items"])
+        out["items"] = schema(node["items"], closed)
     return out
 
 
@@ -140,15 +151,25 @@ def operation(method: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
-def convert(document: dict[str, Any], only: set[str] | None = None) -> dict[str, Any]:
-    """OpenAPI 3.0 for a discovery document (restricted to the method ids in `only`)."""
+def path_of(document: dict[str, Any], method: dict[str, Any]) -> str:
+    """The OpenAPI path template of a method: `/` + servicePath + flatPath, `{+name}` as `{name}`."""
+    template = RESERVED_EXPANSION.sub(r"{\1}", method.get("flatPath", method["path"]))
+    return ("/" + document.get("servicePath", "") + template).replace("//", "/")
+
+
+def convert(document: dict[str, Any], only: set[str] | None = None, *, closed: bool = False) -> dict[str, Any]:
+    """OpenAPI 3.0 for a discovery document (restricted to the method ids in `only`).
+
+    `closed` marks every message schema `additionalProperties: false`: true of the protocol-buffer APIs
+    (Docs, Sheets), whose front end refuses unknown names in a body and whose answers hold only the
+    message's fields; Drive v3's JSON resources are left open.
+    """
     paths: dict[str, dict[str, Any]] = {}
     for method in _methods(document.get("resources", {})):
         if only is not None and method["id"] not in only:
             continue
-        path = "/" + document.get("servicePath", "") + method.get("flatPath", method["path"])
-        paths.setdefault(path.replace("//", "/"), {})[method["httpMethod"].lower()] = operation(method)
-    schemas = {name: schema(value) for name, value in document.get("schemas", {}).items()}
+        paths.setdefault(path_of(document, method), {})[method["httpMethod"].lower()] = operation(method)
+    schemas = {name: schema(value, closed) for name, value in document.get("schemas", {}).items()}
     schemas["GoogleError"] = ERROR_SCHEMA
     return {
         "openapi": "3.0.3",

@@ -53,7 +53,7 @@ def token(dtu_google: Any) -> str:
     return value
 
 
-def _authorize(case: schemathesis.Case, token: str | None) -> None:
+def authorize(case: schemathesis.Case, token: str | None) -> None:
     headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -62,11 +62,11 @@ def _authorize(case: schemathesis.Case, token: str | None) -> None:
 
 def bad_credentials_refused(case: schemathesis.Case, base_url: str) -> None:
     """A bogus token is 401 with Google's envelope; no credentials at all is 403."""
-    _authorize(case, BOGUS_TOKEN)
+    authorize(case, BOGUS_TOKEN)
     bogus = case.call(base_url=base_url)
     assert bogus.status_code == 401, f"bogus token answered {bogus.status_code}: {bogus.request.url} {bogus.text[:300]}"
     assert bogus.json()["error"]["errors"][0]["reason"] == "authError"
-    _authorize(case, None)
+    authorize(case, None)
     missing = case.call(base_url=base_url)
     assert missing.status_code == 403, f"no credentials answered {missing.status_code}"
 
@@ -80,7 +80,7 @@ def bad_credentials_refused(case: schemathesis.Case, base_url: str) -> None:
 )
 def test_drive_v3(case: schemathesis.Case, dtu_google: Any, token: str) -> None:
     base_url = dtu_google.url
-    _authorize(case, token)
+    authorize(case, token)
     response = case.call(base_url=base_url)
     if case.method.lower() not in SPEC["paths"][case.operation.path]:
         # Schemathesis also tries verbs the document does not define: Google answers 404 before any

@@ -22,6 +22,8 @@ class TwinSettings:
     seed: str | None = None
     journal_size: int = 5000
     max_body_bytes: int = 8 * 1024 * 1024
+    # Media a twin streams to its store instead of reading into memory (DTU_<SERVICE>_MAX_UPLOAD_BYTES).
+    max_upload_bytes: int = 5 * 1024**3
     public_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     # HTTPS (services/core/tls.py): on with `dtu up --tls` / DTU_TLS=1, or implied by a user's cert + key.
@@ -42,6 +44,7 @@ class TwinSettings:
             data_dir=Path(data_dir) if data_dir else None,
             seed=_env("DTU_SEED"),
             journal_size=int(_env("DTU_JOURNAL_SIZE", "5000") or 5000),
+            max_upload_bytes=int(_env(prefix + "MAX_UPLOAD_BYTES", str(5 * 1024**3)) or 5 * 1024**3),
             public_url=_env(prefix + "PUBLIC_URL"),
             tls=(_env("DTU_TLS", "") or "").lower() in ("1", "true", "yes", "on") or bool(tls_cert and tls_key),
             tls_cert=Path(tls_cert) if tls_cert else None,

@@ -17,6 +17,7 @@ from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
 from services.gdrive import api, discovery, oauth, push  # noqa: F401  (api registers the REST routes)
 from services.gdrive.credentials import lookup_principal
+from services.gdrive.directory import api as _directory_api  # noqa: F401  (Admin SDK Directory routes)
 from services.gdrive.endpoint import render_error, routes
 from services.gdrive.models import METADATA
 from services.gdrive.provision import default_credentials, provision

@@ -7,7 +7,7 @@ the partial-response selection (`fields`, or the method's default) afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from services.core.twin import TwinRuntime
 from services.gdrive import scopes
 from services.gdrive.errors import invalid_value, parse_error
 from services.gdrive.fields import Selection
+from services.gdrive.media import Spool
 from services.gdrive.models import Counter, User
 
 
@@ -35,6 +36,8 @@ class Reply:
     default_fields: str | None = None
     media: bytes | None = None
     media_type: str = "application/octet-stream"
+    # Media too large to hold: streamed after the transaction (Content-Length set by the handler).
+    stream: AsyncIterator[bytes] | None = None
 
 
 @dataclass
@@ -46,6 +49,7 @@ class DriveCall:
     principal: Principal
     operation: str
     raw: bytes = b""
+    media: Spool | None = None  # an upload's media, read before the transaction (services/gdrive/media.py)
     fields: Selection | None = None
     fields_given: bool = False
     after_commit: list[Callable[[], None]] = field(default_factory=list)

@@ -26,6 +26,7 @@ DOCUMENTS = {
     ("drive", "v3"): "drive.v3.json",
     ("docs", "v1"): "docs.v1.json",
     ("sheets", "v4"): "sheets.v4.json",
+    ("admin", "directory_v1"): "admin.directory_v1.json",
 }
 JSON_TYPE = "application/json; charset=UTF-8"
 
@@ -54,6 +55,7 @@ def methods(api: str, version: str) -> dict[str, dict[str, Any]]:
     return _walk(document(api, version).get("resources", {}))
 
 
+@cache
 def method(method_id: str) -> dict[str, Any]:
     for api, version in DOCUMENTS:
         found = methods(api, version).get(method_id)
@@ -62,6 +64,7 @@ def method(method_id: str) -> dict[str, Any]:
     raise KeyError(method_id)
 
 
+@cache
 def schemas_of(method_id: str) -> dict[str, Any]:
     for api, version in DOCUMENTS:
         if method_id in methods(api, version):
@@ -70,6 +73,7 @@ def schemas_of(method_id: str) -> dict[str, Any]:
     raise KeyError(method_id)
 
 
+@cache
 def scopes(method_id: str) -> tuple[str, ...]:
     return tuple(method(method_id).get("scopes", ()))
 

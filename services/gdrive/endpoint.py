@@ -11,12 +11,14 @@ injection use the name.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import closing
+from functools import lru_cache
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from services.core.credentials import CredentialCache, Principal
@@ -37,10 +39,12 @@ from services.gdrive.errors import (
     not_found_path,
     unregistered_caller,
 )
+from services.gdrive.media import Incoming
 
 log = logging.getLogger("dtu.google")
 
 Handler = Callable[[DriveCall], Any]
+Receiver = Callable[[Request, TwinRuntime], Awaitable[Incoming]]
 ROUTES: list[tuple[int, Route]] = []
 # Run after every committed request, with the call (push notifications: services/gdrive/push.py).
 COMMIT_HOOKS: list[Callable[[DriveCall], None]] = []
@@ -48,12 +52,15 @@ JSON_TYPE = "application/json; charset=UTF-8"
 ALT_VALUES = ("json", "media", "proto")
 
 
-def route(method: str, path: str, operation: str, *, scope_of: str | None = None) -> Callable[[Handler], Handler]:
-    """Register `handler` for `method path`; `scope_of` names the discovery method whose scopes apply."""
+def route(
+    method: str, path: str, operation: str, *, scope_of: str | None = None, receive: Receiver | None = None
+) -> Callable[[Handler], Handler]:
+    """Register `handler` for `method path`; `scope_of` names the discovery method whose scopes apply;
+    `receive` reads the body instead of the small-body reader (media uploads, services/gdrive/media.py)."""
 
     def register(handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
-            return await dispatch(request, handler, operation, scope_of or operation)
+            return await dispatch(request, handler, operation, scope_of or operation, receive)
 
         # Static segments must win over `{param}` ones (`/files/trash` before `/files/{fileId}`).
         ROUTES.append((path.count("{"), Route(path, endpoint, methods=[method], name=f"{operation}:{method}")))
@@ -84,15 +91,23 @@ def _selection(request: Request, operation: str) -> fields.Selection | None:
     raw = request.query_params.get("fields")
     if raw is None or not raw.strip():
         return None
+    return _checked_selection(raw, operation)
+
+
+@lru_cache(maxsize=1024)
+def _checked_selection(raw: str, operation: str) -> fields.Selection:
+    """`fields` parsed and checked against the method's response schema: pure, so once per text and method.
+    Refusals raise (and are not cached); the selection is shared, read-only, by the requests using it."""
     selection = fields.parse(raw)
-    method = discovery.method(operation)
-    response = method.get("response")
+    response = discovery.method(operation).get("response")
     if response is not None:
         fields.validate(selection, response, discovery.schemas_of(operation))
     return selection
 
 
-async def dispatch(request: Request, handler: Handler, operation: str, scope_of: str) -> Response:
+async def dispatch(
+    request: Request, handler: Handler, operation: str, scope_of: str, receive: Receiver | None = None
+) -> Response:
     runtime = runtime_of(request)
     request.state.dtu_operation = operation
     request.state.dtu_tenant = DEFAULT_TENANT
@@ -109,10 +124,13 @@ async def dispatch(request: Request, handler: Handler, operation: str, scope_of:
         )
     selection = _selection(request, operation)
     await runtime.faults.apply(operation, tenant.id)
-    raw = b""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+    raw, incoming = b"", Incoming()
+    if receive is not None:
+        incoming = await receive(request, runtime)
+        raw = incoming.raw
+    elif request.method in ("POST", "PUT", "PATCH", "DELETE"):
         raw = await read_body(request, runtime.settings.max_body_bytes)
-    with runtime.store.session() as session:
+    with closing(incoming), runtime.store.session() as session:
         call = DriveCall(
             request=request,
             runtime=runtime,
@@ -121,6 +139,7 @@ async def dispatch(request: Request, handler: Handler, operation: str, scope_of:
             principal=principal,
             operation=operation,
             raw=raw,
+            media=incoming.media,
             fields=selection,
             fields_given=selection is not None,
         )
@@ -131,12 +150,18 @@ async def dispatch(request: Request, handler: Handler, operation: str, scope_of:
     for callback in call.after_commit:
         callback()
     reply = result if isinstance(result, Reply) else Reply(result)
+    if reply.stream is not None:
+        return StreamingResponse(
+            reply.stream, status_code=reply.status, headers=reply.headers, media_type=reply.media_type
+        )
     if reply.media is not None:
         return Response(reply.media, status_code=reply.status, headers=reply.headers, media_type=reply.media_type)
     if reply.body is None:
         return Response(status_code=reply.status, headers=reply.headers)
     chosen = (
-        selection if selection is not None else (fields.parse(reply.default_fields) if reply.default_fields else None)
+        selection
+        if selection is not None
+        else (fields.parse_cached(reply.default_fields) if reply.default_fields else None)
     )
     body = fields.apply(reply.body, chosen)
     return JSONResponse(body, status_code=reply.status, headers=reply.headers, media_type=JSON_TYPE)

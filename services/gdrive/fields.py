@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from services.gdrive.errors import GoogleError
@@ -105,6 +106,12 @@ def parse(text: str) -> Selection:
     except FieldsError:
         raise invalid(text.strip()) from None
     return selection
+
+
+@lru_cache(maxsize=256)
+def parse_cached(text: str) -> Selection:
+    """`parse` for the handlers' fixed default selections: shared, so never to be modified."""
+    return parse(text)
 
 
 def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from functools import lru_cache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from services.core.rsa_keys import tenant_private_key
+
 PUBLIC_EXPONENT = 65537
 KEY_BITS = 2048
 _SMALL_PRIMES = [p for p in range(3, 2000) if all(p % d for d in range(2, int(p**0.5) + 1))]
@@ -74,7 +76,8 @@ def derived_private_key(*names: str) -> rsa.RSAPrivateKey:
 
 
 def random_private_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=PUBLIC_EXPONENT, key_size=KEY_BITS)
+    # Fresh (2048 bits, e = 65537), unless DTU_TENANT_KEY_REUSE asks for reuse (scenario runs).
+    return tenant_private_key()
 
 
 def private_pem(key: rsa.RSAPrivateKey) -> str:

@@ -113,13 +113,14 @@ class AccessToken(GdriveModel, table=True):
 
 
 class File(GdriveModel, table=True):
-    """A Drive item: file, folder or Google Docs editors file. Content is stored inline."""
+    """A Drive item: file, folder or Google Docs editors file. Content is a blob of ContentChunk rows."""
 
     __tablename__ = "gdrive_file"
     __table_args__ = (
         Index("ix_gdrive_file_owner", "tenant_id", "owner_id"),
         Index("ix_gdrive_file_parent", "tenant_id", "parent_id"),
         Index("ix_gdrive_file_drive", "tenant_id", "drive_id"),
+        Index("ix_gdrive_file_blob", "tenant_id", "blob_id"),
     )
     tenant_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
@@ -139,7 +140,8 @@ class File(GdriveModel, table=True):
     modified: float = 0.0
     last_modifying_user_id: str = ""
     version: int = 1
-    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    blob_id: str = ""  # the content's ContentChunk rows ("" for no content: folders, Docs editors files)
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     md5: str = ""
     sha1: str = ""
     sha256: str = ""
@@ -199,8 +201,10 @@ class UploadSession(GdriveModel, table=True):
     metadata_: dict[str, Any] = Field(default=None, sa_column=Column("metadata", JSON, nullable=True))
     query: dict[str, str] = json_column()
     mime_type: str = ""
-    total: int | None = None
-    received: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+    total: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    blob_id: str = ""  # the bytes received so far, as ContentChunk rows (the file's once complete)
+    received: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    completed_file_id: str = ""  # set when the last byte arrived: a status query then answers with the file
     user_id: str = ""  # only the user who started the session may continue it
     created: float = 0.0
 
@@ -292,6 +296,7 @@ class Revision(GdriveModel, table=True):
     """A content revision of a blob file (revisions.list/get); the newest is the head revision."""
 
     __tablename__ = "gdrive_revision"
+    __table_args__ = (Index("ix_gdrive_revision_blob", "tenant_id", "blob_id"),)
     tenant_id: str = Field(primary_key=True)
     file_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
@@ -300,11 +305,23 @@ class Revision(GdriveModel, table=True):
     modified: float = 0.0
     user_id: str = ""
     md5: str = ""
-    size: int = 0
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     original_filename: str = ""
     keep_forever: bool = False
     published: bool = False
-    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    blob_id: str = ""  # shared with the file while it is the head: blobs are never changed once written
+
+
+class ContentChunk(GdriveModel, table=True):
+    """A piece of a blob's bytes (domain/content.py). Blobs are immutable once complete, so files, their
+    copies and revisions share them; pieces keep uploads and downloads from holding a whole file at once."""
+
+    __tablename__ = "gdrive_content_chunk"
+    tenant_id: str = Field(primary_key=True)
+    blob_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    start: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # its first byte's offset in the blob
+    data: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
 
 
 @event.listens_for(File, "before_insert")

@@ -15,6 +15,7 @@ asks a `Subject` (one item as the caller sees it) for field values.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -332,5 +333,17 @@ def matches(node: Node | None, subject: Subject) -> bool:
     moment = subject.time(field)
     if moment is None:
         return op == "!="
-    # Drive compares at millisecond precision.
-    return _compare(round(moment, 3), op, round(float(value), 3))
+    # Drive compares at millisecond precision: the milliseconds its RFC 3339 times show.
+    return _compare(millisecond(moment), op, millisecond(float(value)))
+
+
+def millisecond(moment: float) -> int:
+    """The millisecond of a timestamp as timefmt.rfc3339 writes it: the microsecond rounded as
+    datetime.fromtimestamp rounds it (the fraction alone, half to even), then truncated."""
+    fraction, whole = math.modf(moment)
+    micro = round(fraction * 1_000_000)
+    if micro >= 1_000_000:
+        whole, micro = whole + 1, micro - 1_000_000
+    elif micro < 0:
+        whole, micro = whole - 1, micro + 1_000_000
+    return int(whole) * 1000 + micro // 1000

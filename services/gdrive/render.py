@@ -19,6 +19,7 @@ FILE_LIST_DEFAULT = "kind,nextPageToken,incompleteSearch,files(kind,id,name,mime
 PERMISSION_DEFAULT = "kind,id,type,role"
 PERMISSION_LIST_DEFAULT = "kind,nextPageToken,permissions(kind,id,type,emailAddress,role,domain,allowFileDiscovery)"
 ICON = "https://drive-thirdparty.googleusercontent.com/16/type/"
+IDENTITY_KEYS = frozenset({"kind", "id", "name", "mimeType"})  # what a file shows without further reads
 
 
 class People:
@@ -98,6 +99,10 @@ def file(call: DriveCall, access: Access, people: People, row: File, wanted: set
     def needed(*keys: str) -> bool:
         return wanted is None or "*" in wanted or not wanted.isdisjoint(keys)
 
+    if wanted is not None and wanted <= IDENTITY_KEYS:
+        # The default selection and `files(id,name)`: a listing's common case, no access or people needed.
+        return {"kind": "drive#file", "id": row.id, "name": row.name, "mimeType": row.mime_type}
+
     reach = access.reach(row)
     rank = reach.rank
     owner = people.user(row.owner_id)
@@ -141,7 +146,7 @@ def file(call: DriveCall, access: Access, people: People, row: File, wanted: set
         "copyRequiresWriterPermission": row.copy_requires_writer_permission,
         "writersCanShare": row.writers_can_share,
         "isAppAuthorized": bool(call.client_id) and row.created_by_client == call.client_id,
-        "quotaBytesUsed": str(len(row.content or b"")) if not is_folder and not is_google else "0",
+        "quotaBytesUsed": str(row.size) if not is_folder and not is_google else "0",
         "capabilities": _capabilities(access, row, rank, owned, is_folder, can_share),
     }
     if row.drive_id:
@@ -175,7 +180,7 @@ def file(call: DriveCall, access: Access, people: People, row: File, wanted: set
         body.update(
             {
                 "webContentLink": f"https://drive.google.com/uc?id={row.id}&export=download",
-                "size": str(len(row.content or b"")),
+                "size": str(row.size),
                 "md5Checksum": row.md5 or "d41d8cd98f00b204e9800998ecf8427e",
                 "sha1Checksum": row.sha1 or "da39a3ee5e6b4b0d3255bfef95601890afd80709",
                 "sha256Checksum": row.sha256 or "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",

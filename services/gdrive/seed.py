@@ -11,11 +11,21 @@ files:   # folders and files, parents before children
 Users are named by email or by the part before `@` (in this domain); a file's `parent` is
 another entry's `key` (or `name`), or an existing item id; `owner` defaults to admin.
 Returns the ids created: `{"users": {email: id}, "groups": [...], "files": {key: id}}`.
+
+A user may also carry an explicit Directory `id` (21 digits), `suspended`, and the Directory
+fields `givenName`, `familyName`, `externalIds`, `organizations`, `relations`, `orgUnitPath`
+(what the universe sets: externalIds [{type: organization, value: <Okta id>}]); each is kept
+in the user's Directory profile (services/gdrive/directory/models.py) when the twin has one.
+
+`domain: acme.test` makes that the Workspace's primary domain: the administrator's address
+moves into it (admin@acme.test; the tenant's credentials follow), as when a company signs up
+with its own domain. Directory users the API inserts must be in the primary domain.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from sqlmodel import Session, select
@@ -23,11 +33,21 @@ from sqlmodel import Session, select
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
 from services.gdrive import ids
+from services.gdrive.domain import content as blobs
 from services.gdrive.domain import items
 from services.gdrive.ids import from_hex
 from services.gdrive.models import File, Group, Permission, User
 
+try:  # the Directory API's tables (the Directory API may be absent from this twin)
+    from services.gdrive.directory.models import DirectoryProfile
+except ImportError:  # pragma: no cover - only without services/gdrive/directory
+    DirectoryProfile = None  # type: ignore[assignment,misc]
+
 ROLES = ("reader", "commenter", "writer")
+USER_ID = re.compile(r"[1-9][0-9]{20}")
+DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+# Directory API fields of a user a seed may give (kept in the user's DirectoryProfile).
+DIRECTORY_FIELDS = ("givenName", "familyName", "externalIds", "orgUnitPath")
 TYPES = ("user", "group", "domain", "anyone")
 
 
@@ -56,6 +76,7 @@ class Seeder:
         self.domain = admin.email.split("@", 1)[1]
         self.files: dict[str, File] = {}
         self.seq = 0
+        self.user_ids = set(session.exec(select(User.id).where(User.tenant_id == tenant.id)).all())
 
     def email(self, ref: Any) -> str:
         if not isinstance(ref, str) or not ref.strip():
@@ -74,19 +95,74 @@ class Seeder:
         if email in self.users:
             raise SeedError(f"user {email} already exists")
         name = str(spec.get("name") or email.split("@", 1)[0].title())
+        user_id = spec.get("id")
+        if user_id is None:
+            user_id, permission_id = self.tenant.ids.digits(21), self.tenant.ids.digits(20)
+        elif isinstance(user_id, str) and USER_ID.fullmatch(user_id) and user_id not in self.user_ids:
+            # Drive's permission id of a user is stable per user: derived from the Directory id.
+            permission_id = from_hex(hashlib.sha256(f"permission:{user_id}".encode()).hexdigest(), 20)
+        else:
+            raise SeedError(f"user {email}: id must be 21 digits and not taken, got {user_id!r}")
         user = User(
             tenant_id=self.tenant.id,
-            id=self.tenant.ids.digits(21),
+            id=user_id,
             email=email,
             display_name=name,
-            permission_id=self.tenant.ids.digits(20),
+            permission_id=permission_id,
             is_admin=bool(spec.get("admin", False)),
+            suspended=bool(spec.get("suspended", False)),
             created=self.now,
         )
+        self._profile(user, spec)
+        self.user_ids.add(user_id)
         items.create_root(self.session, self.tenant, user)
         self.session.add(user)
         self.users[email] = user
         return user
+
+    def _profile(self, user: User, spec: dict[str, Any]) -> None:
+        """The Directory attributes the seed gives (only when the twin has the Directory API)."""
+        if DirectoryProfile is None or not any(spec.get(key) is not None for key in DIRECTORY_FIELDS):
+            return
+        external = spec.get("externalIds")
+        if external is not None and (
+            not isinstance(external, list) or not all(isinstance(e, dict) and "value" in e for e in external)
+        ):
+            raise SeedError(f"user {user.email}: externalIds must be a list of {{type, value}} objects")
+        given, _, family = user.display_name.partition(" ")
+        self.session.add(
+            DirectoryProfile(
+                tenant_id=self.tenant.id,
+                user_id=user.id,
+                given_name=str(spec.get("givenName") or given),
+                family_name=str(spec.get("familyName") or family),
+                external_ids=external,
+                org_unit_path=str(spec.get("orgUnitPath") or "/"),
+            )
+        )
+
+    def move_to_domain(self, runtime: TwinRuntime, domain: Any) -> None:
+        """Make `domain` the primary domain: the administrator's address moves into it."""
+        if not isinstance(domain, str) or not DOMAIN.fullmatch(domain.strip().lower()):
+            raise SeedError(f"domain must be a DNS name such as acme.test, got {domain!r}")
+        domain = domain.strip().lower()
+        if domain == self.domain:
+            return
+        old = self.admin.email
+        new = f"{old.split('@', 1)[0]}@{domain}"
+        if new in self.users:
+            raise SeedError(f"cannot move the administrator to {new}: the address is taken")
+        for permission in self.session.exec(
+            select(Permission).where(Permission.tenant_id == self.tenant.id, Permission.email == old)
+        ).all():
+            permission.email = new
+            self.session.add(permission)
+        self.admin.email = new
+        self.session.add(self.admin)
+        self.users[new] = self.users.pop(old)
+        self.domain = domain
+        self.tenant.credentials = {**self.tenant.credentials, "admin_email": new, "domain": domain}
+        runtime.tenants.save(self.tenant, self.session)
 
     def add_group(self, spec: dict[str, Any]) -> Group:
         email = self.email(spec.get("email"))
@@ -129,7 +205,7 @@ class Seeder:
             parents=[self.parent(spec.get("parent"), owner)],
             now=self.now,
             client_id="",
-            content=content.encode() if isinstance(content, str) else None,
+            content=None if content is None else blobs.put_bytes(self.session, self.tenant.id, content.encode()),
             file_id=ids.file_id(self.tenant.ids),
         )
         if spec.get("description"):
@@ -178,6 +254,9 @@ class Seeder:
 def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[str, Any]) -> dict[str, Any]:
     seeder = Seeder(session, tenant)
     created: dict[str, Any] = {"users": {}, "groups": [], "files": {}}
+    if document.get("domain") is not None:
+        seeder.move_to_domain(runtime, document["domain"])
+        created["admin_email"] = seeder.admin.email
     for spec in _list(document, "users"):
         user = seeder.add_user(spec)
         created["users"][user.email] = user.id

@@ -90,7 +90,7 @@ def get(call: DriveCall) -> Reply:
     # Content bytes owned by the user, summed in SQL (blob files only; Google files use no quota).
     usage, trash = 0, 0
     for trashed, total in call.session.exec(
-        select(File.trashed, func.sum(func.length(col(File.content))))
+        select(File.trashed, func.sum(col(File.size)))
         .where(File.tenant_id == tenant_id, File.owner_id == user.id)
         .group_by(col(File.trashed))
     ).all():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.gdrive import ids
+from services.gdrive import ids, payload
 from services.gdrive.call import DriveCall
 from services.gdrive.docs import body, edits, render
 from services.gdrive.models import Document, File
@@ -48,11 +48,9 @@ def _render(call: DriveCall, file: File, doc: Document) -> dict[str, Any]:
 
 @route("POST", "/v1/documents", "docs.documents.create")
 def create(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
-    title = given.get("title")
-    if title is not None and not isinstance(title, str):
-        raise invalid_argument("Invalid value at 'document.title' (TYPE_STRING), \"" + str(title) + '"')
-    file = create_file(call, "docs", title or DEFAULT_TITLE, DOCUMENT)
+    given = payload.read(call)
+    # payload.read has refused a title that is not a string ('document.title' (TYPE_STRING)).
+    file = create_file(call, "docs", given.get("title") or DEFAULT_TITLE, DOCUMENT)
     return _render(call, file, _content(call, file))
 
 
@@ -64,7 +62,7 @@ def get(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v1/documents/{documentId}:batchUpdate", "docs.documents.batchUpdate")
 def batch_update(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     file, _ = open_file(call, "docs", call.path["documentId"], DOCUMENT, write=True)
     doc = _content(call, file)
     _write_control(doc, given.get("writeControl") or {})

@@ -10,8 +10,9 @@ from sqlmodel import col
 from services.core.cursors import InvalidCursor, decode_cursor, encode_cursor
 from services.gdrive import render, timefmt
 from services.gdrive.call import DriveCall, Reply
-from services.gdrive.domain import items, metadata
+from services.gdrive.domain import content, items, metadata
 from services.gdrive.domain.access import OWNER, RANK, READER, WRITER, Access
+from services.gdrive.domain.content import Blob
 from services.gdrive.domain.items import FOLDER, GOOGLE_APPS, Tree
 from services.gdrive.domain.search import CORPORA, search
 from services.gdrive.endpoint import route
@@ -77,7 +78,7 @@ def _parent_folders(ctx: Context, parents: list[str]) -> list[str]:
     return resolved
 
 
-def create_file(ctx: Context, body: dict[str, Any], content: bytes | None, media_type: str | None) -> File:
+def create_file(ctx: Context, body: dict[str, Any], blob: Blob | None, media_type: str | None) -> File:
     call = ctx.call
     metadata.check(body)
     parents = _parent_folders(ctx, body.get("parents") or [ctx.access.user.root_folder_id])
@@ -100,7 +101,7 @@ def create_file(ctx: Context, body: dict[str, Any], content: bytes | None, media
         parents=parents,
         now=now,
         client_id=call.client_id,
-        content=content,
+        content=blob,
         file_id=requested_id,
     )
     metadata.apply(file, {k: v for k, v in body.items() if k not in ("name", "mimeType")})
@@ -112,7 +113,7 @@ def create_file(ctx: Context, body: dict[str, Any], content: bytes | None, media
     return file
 
 
-def update_file(ctx: Context, file: File, body: dict[str, Any], content: bytes | None, media_type: str | None) -> File:
+def update_file(ctx: Context, file: File, body: dict[str, Any], blob: Blob | None, media_type: str | None) -> File:
     call, access = ctx.call, ctx.access
     metadata.check(body)
     if "parents" in body:
@@ -133,10 +134,10 @@ def update_file(ctx: Context, file: File, body: dict[str, Any], content: bytes |
         else:
             items.untrash(ctx.tree, file)
     changed = metadata.apply(file, body) or changed
-    if content is not None:
+    if blob is not None:
         if file.mime_type == FOLDER:
             raise bad_request("The file cannot have content: it is a folder.")
-        items.set_content(file, content, call.tenant)
+        items.set_content(call.session, file, blob, call.tenant)
         if media_type and not body.get("mimeType") and not file.mime_type.startswith(GOOGLE_APPS):
             file.mime_type = media_type
         changed = True
@@ -236,22 +237,30 @@ def download(ctx: Context, file: File) -> Reply:
         )
     if file.copy_requires_writer_permission and ctx.access.rank(file) < WRITER:
         raise forbidden("The user does not have permission to download this file.", reason="cannotDownloadFile")
-    content = file.content or b""
-    headers = {"Content-Disposition": "attachment", "X-Goog-Hash": f"md5={file.md5}"}
+    return media_reply(call, file.blob_id, file.size, file.md5, file.mime_type)
+
+
+def media_reply(call: DriveCall, blob_id: str, size: int, md5: str, media_type: str) -> Reply:
+    """`alt=media`: the blob streamed piece by piece, or the part a `Range` header asks for (206)."""
+    headers = {"Content-Disposition": "attachment", "X-Goog-Hash": f"md5={md5}"}
+    first, last, status = 0, size - 1, 200
     wanted = call.request.headers.get("range")
     if wanted:
-        span = _range(wanted, len(content))
+        span = _range(wanted, size)
         if span is None:
             raise GoogleError(
                 416,
                 "Request range not satisfiable",
                 "requestedRangeNotSatisfiable",
-                headers={"Content-Range": f"bytes */{len(content)}"},
+                headers={"Content-Range": f"bytes */{size}"},
             )
-        start, end = span
-        headers["Content-Range"] = f"bytes {start}-{end}/{len(content)}"
-        return Reply(media=content[start : end + 1], status=206, headers=headers, media_type=file.mime_type)
-    return Reply(media=content, headers=headers, media_type=file.mime_type)
+        first, last = span
+        status = 206
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    headers["Content-Length"] = str(last - first + 1)
+    pieces = content.plan(call.session, call.tenant.id, blob_id, first, last)
+    chunks = content.stream(call.runtime.store, call.tenant.id, blob_id, pieces, first, last)
+    return Reply(stream=chunks, status=status, headers=headers, media_type=media_type)
 
 
 def _range(header: str, size: int) -> tuple[int, int] | None:
@@ -348,10 +357,11 @@ def copy(call: DriveCall) -> Reply:
         "description": source.description,
         "properties": dict(source.properties or {}),
     }
+    # The copy shares the source's blob: blobs never change, so no bytes need copying.
     copied = create_file(
-        ctx, {**inherited, **{k: v for k, v in body.items() if v is not None}}, source.content, source.mime_type
+        ctx, {**inherited, **{k: v for k, v in body.items() if v is not None}}, content.of(source), source.mime_type
     )
-    if source.content is not None:
+    if source.blob_id:
         copied.original_filename = source.original_filename
     return ctx.reply(copied)
 

@@ -13,8 +13,9 @@ from sqlmodel import col, select
 
 from services.core.cursors import InvalidCursor, decode_cursor, encode_cursor
 from services.gdrive import timefmt
-from services.gdrive.api.files import Context
+from services.gdrive.api.files import Context, media_reply
 from services.gdrive.call import DriveCall, Reply
+from services.gdrive.domain import content
 from services.gdrive.domain.access import COMMENTER, WRITER
 from services.gdrive.endpoint import route
 from services.gdrive.errors import GoogleError, forbidden, insufficient_file_permissions, invalid_value
@@ -106,7 +107,7 @@ def get(call: DriveCall) -> Reply:
     if call.query.get("alt") == "media":
         if not call.can_read_content:
             raise forbidden("Insufficient Permission", reason="insufficientPermissions")
-        return Reply(media=row.content or b"", media_type=row.mime_type, headers={"X-Goog-Hash": f"md5={row.md5}"})
+        return media_reply(call, row.blob_id, row.size, row.md5, row.mime_type)
     return Reply(render_revision(ctx, row), default_fields=REVISION_DEFAULT)
 
 
@@ -134,4 +135,5 @@ def delete(call: DriveCall) -> Reply:
     if row is rows[-1]:
         raise GoogleError(400, "The head revision of a file cannot be deleted.", "cannotDeleteHeadRevision")
     call.session.delete(row)
+    content.release(call.session, call.tenant.id, [row.blob_id])
     return Reply(None, status=204)

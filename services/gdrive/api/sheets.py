@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.gdrive import payload
 from services.gdrive.call import DriveCall
 from services.gdrive.models import File, Spreadsheet
 from services.gdrive.sheets import a1, book, requests, values
@@ -123,7 +124,7 @@ def render(call: DriveCall, file: File, workbook: Book, ranges: list[str], grid:
 # -- spreadsheets ----------------------------------------------------------------------------------
 @route("POST", "/v4/spreadsheets", "sheets.spreadsheets.create")
 def create(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     properties = given.get("properties") or {}
     file = create_file(call, "sheets", properties.get("title") or DEFAULT_TITLE, SPREADSHEET)
     sheets: list[dict[str, Any]] = []
@@ -149,7 +150,7 @@ def get(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v4/spreadsheets/{spreadsheetId}:batchUpdate", "sheets.spreadsheets.batchUpdate")
 def batch_update(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     file, workbook = _open(call, write=True)
     replies = requests.apply(workbook, given.get("requests") or [], lambda: _new_sheet_id(call))
     _save(call, file, workbook)
@@ -212,7 +213,7 @@ def values_batch_get(call: DriveCall) -> dict[str, Any]:
 
 @route("PUT", "/v4/spreadsheets/{spreadsheetId}/values/{range:path}", "sheets.spreadsheets.values.update")
 def values_update(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     user_entered = _input_option(call.query.get("valueInputOption"))
     file, workbook = _open(call, write=True)
     updated = {"spreadsheetId": file.id, **values.write(workbook, call.path["range"], given, user_entered)}
@@ -223,7 +224,7 @@ def values_update(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v4/spreadsheets/{spreadsheetId}/values/{range:path}:append", "sheets.spreadsheets.values.append")
 def values_append(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     user_entered = _input_option(call.query.get("valueInputOption"))
     insert = values.choice(
         call.query.get("insertDataOption"), ("OVERWRITE", "INSERT_ROWS"), "insert_data_option", "OVERWRITE"
@@ -242,7 +243,7 @@ def values_append(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v4/spreadsheets/{spreadsheetId}/values/{range:path}:clear", "sheets.spreadsheets.values.clear")
 def values_clear(call: DriveCall) -> dict[str, Any]:
-    call.body_object()
+    payload.read(call)
     file, workbook = _open(call, write=True)
     cleared = values.clear(workbook, call.path["range"])
     _save(call, file, workbook)
@@ -251,7 +252,7 @@ def values_clear(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v4/spreadsheets/{spreadsheetId}/values:batchUpdate", "sheets.spreadsheets.values.batchUpdate")
 def values_batch_update(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     user_entered = _input_option(given.get("valueInputOption"))
     file, workbook = _open(call, write=True)
     responses = []
@@ -277,7 +278,7 @@ def values_batch_update(call: DriveCall) -> dict[str, Any]:
 
 @route("POST", "/v4/spreadsheets/{spreadsheetId}/values:batchClear", "sheets.spreadsheets.values.batchClear")
 def values_batch_clear(call: DriveCall) -> dict[str, Any]:
-    given = call.body_object()
+    given = payload.read(call)
     file, workbook = _open(call, write=True)
     cleared = []
     for position, text in enumerate(given.get("ranges") or []):

@@ -4,7 +4,12 @@ googleapiclient sends `multipart/related` (JSON metadata part, then the media pa
 MediaUpload objects with a body, plain media without one, and for `resumable=True` it
 POSTs (or PATCHes) the metadata with `X-Upload-Content-Type`/`-Length`, takes the session
 URI from `Location`, and PUTs chunks with `Content-Range: bytes a-b/total`, expecting
-`308` with `Range: bytes=0-n` until the last chunk answers with the file.
+`308` with `Range: bytes=0-n` until the last chunk answers with the file; after a failed
+chunk it asks where to resume with an empty PUT and `Content-Range: bytes */total`.
+
+Bodies are read as they stream in (services/gdrive/media.py, `receive=`), then written as blob
+pieces (domain/content.py): a resumable session appends each chunk's pieces to its blob, which
+becomes the file's content when the last byte arrives.
 """
 
 from __future__ import annotations
@@ -18,14 +23,17 @@ from sqlmodel import select
 
 from services.gdrive.api.files import Context, create_file, update_file
 from services.gdrive.call import DriveCall, Reply
+from services.gdrive.domain import content
 from services.gdrive.domain.access import WRITER
+from services.gdrive.domain.content import Blob
 from services.gdrive.endpoint import route
 from services.gdrive.errors import GoogleError, bad_request, invalid_value, parse_error
+from services.gdrive.media import Spool, receive, too_large
 from services.gdrive.models import UploadSession
 
 UPLOAD_TYPES = ("media", "multipart", "resumable")
 _RANGE = re.compile(r"^bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)$")
-MAX_RESUMABLE = 256 * 1024 * 1024
+UPLOAD_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _upload_type(call: DriveCall) -> str:
@@ -38,79 +46,43 @@ def _upload_type(call: DriveCall) -> str:
     return kind
 
 
-def _content_type(call: DriveCall) -> str:
-    return call.request.headers.get("content-type", "application/octet-stream").split(";")[0].strip()
-
-
-def _split_part(part: bytes) -> tuple[dict[str, str], bytes]:
-    for separator in (b"\r\n\r\n", b"\n\n"):
-        head, found, body = part.partition(separator)
-        if found:
-            break
-    else:
-        raise parse_error("Malformed multipart body.")
-    headers = {}
-    for line in head.decode("latin-1").splitlines():
-        name, colon, value = line.partition(":")
-        if colon:
-            headers[name.strip().lower()] = value.strip()
-    return headers, body
-
-
-def multipart(call: DriveCall) -> tuple[dict[str, Any], bytes, str]:
-    """The metadata object, the media bytes and their type, from a `multipart/related` body."""
-    header = call.request.headers.get("content-type", "")
-    match = re.search(r'boundary="?([^";]+)"?', header)
-    if not header.lower().startswith("multipart/") or match is None:
-        raise bad_request("Multipart upload requires a multipart/related Content-Type with a boundary.")
-    delimiter = b"--" + match.group(1).encode()
-    chunks = call.raw.split(delimiter)
-    parts = []
-    for chunk in chunks[1:]:
-        if chunk.startswith(b"--"):
-            break
-        # The line break after the delimiter line and the one before the next delimiter belong to them.
-        chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk[1:] if chunk.startswith(b"\n") else chunk
-        chunk = chunk[:-2] if chunk.endswith(b"\r\n") else chunk[:-1] if chunk.endswith(b"\n") else chunk
-        parts.append(_split_part(chunk))
-    if len(parts) != 2:
-        raise bad_request("Multipart upload must have exactly two parts: metadata and media.")
-    (_meta_headers, meta_body), (media_headers, media_body) = parts
+def _metadata(call: DriveCall) -> dict[str, Any]:
+    """A multipart body's first part: the file's metadata as JSON."""
     try:
-        meta = json.loads(meta_body) if meta_body.strip() else {}
+        meta = json.loads(call.raw) if call.raw.strip() else {}
     except (ValueError, UnicodeDecodeError):
         raise parse_error() from None
     if not isinstance(meta, dict):
         raise parse_error()
-    media_type = media_headers.get("content-type", "application/octet-stream").split(";")[0].strip()
-    return meta, media_body, media_type
+    return meta
 
 
-def _simple(call: DriveCall) -> tuple[dict[str, Any], bytes, str]:
+def _simple(call: DriveCall) -> tuple[dict[str, Any], Blob, str]:
+    """Metadata, stored media and its type of a `media` or `multipart` upload."""
     kind = _upload_type(call)
-    if kind == "multipart":
-        return multipart(call)
-    return {}, call.raw, _content_type(call)
+    media = call.media or Spool()
+    meta = _metadata(call) if kind == "multipart" else {}
+    return meta, content.put(call.session, call.tenant.id, media.rewound(), media.digest), media.media_type
 
 
-@route("POST", "/upload/drive/v3/files", "drive.files.create")
+@route("POST", "/upload/drive/v3/files", "drive.files.create", receive=receive)
 def upload_create(call: DriveCall) -> Reply:
     if _upload_type(call) == "resumable":
         return start(call, "")
     ctx = Context(call)
-    meta, content, media_type = _simple(call)
-    return ctx.reply(create_file(ctx, meta, content, media_type))
+    meta, blob, media_type = _simple(call)
+    return ctx.reply(create_file(ctx, meta, blob, media_type))
 
 
-@route("PATCH", "/upload/drive/v3/files/{fileId}", "drive.files.update")
+@route("PATCH", "/upload/drive/v3/files/{fileId}", "drive.files.update", receive=receive)
 def upload_update(call: DriveCall) -> Reply:
     ctx = Context(call)
     file = ctx.access.find(call.path["fileId"])
     if _upload_type(call) == "resumable":
         ctx.access.require(file, WRITER)
         return start(call, file.id)
-    meta, content, media_type = _simple(call)
-    return ctx.reply(update_file(ctx, file, meta, content, media_type))
+    meta, blob, media_type = _simple(call)
+    return ctx.reply(update_file(ctx, file, meta, blob, media_type))
 
 
 def start(call: DriveCall, file_id: str) -> Reply:
@@ -118,9 +90,9 @@ def start(call: DriveCall, file_id: str) -> Reply:
     metadata = call.body_object()
     declared = call.request.headers.get("x-upload-content-length")
     total = int(declared) if declared and declared.isdigit() else None
-    if total is not None and total > MAX_RESUMABLE:
-        raise GoogleError(413, "The upload is too large.", "uploadTooLarge")
-    upload_id = "AHVrdxc" + call.tenant.ids.draw(90, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    if total is not None and total > call.runtime.settings.max_upload_bytes:
+        raise too_large()
+    upload_id = "AHVrdxc" + call.tenant.ids.draw(90, UPLOAD_ID_ALPHABET)
     query = {k: v for k, v in call.query.items() if k != "upload_id"}
     call.session.add(
         UploadSession(
@@ -132,7 +104,8 @@ def start(call: DriveCall, file_id: str) -> Reply:
             query=query,
             mime_type=call.request.headers.get("x-upload-content-type", "") or "application/octet-stream",
             total=total,
-            received=b"",
+            blob_id=content.new_id(),
+            received=0,
             user_id=call.principal.subject,
             created=call.now(),
         )
@@ -151,49 +124,92 @@ def _session(call: DriveCall) -> UploadSession:
     return found
 
 
-def _incomplete(received: int) -> Reply:
-    headers = {"Range": f"bytes=0-{received - 1}"} if received else {}
-    return Reply(None, status=308, headers={**headers, "X-GUploader-UploadID": ""})
+def _incomplete(upload: UploadSession) -> Reply:
+    """308 Resume Incomplete: `Range` names the bytes kept (none yet: no header)."""
+    headers = {"X-GUploader-UploadID": upload.id}
+    if upload.received:
+        headers["Range"] = f"bytes=0-{upload.received - 1}"
+    return Reply(None, status=308, headers=headers)
+
+
+def _content_range(header: str) -> tuple[int | None, int | None, int | None]:
+    """(first, last, total) of `bytes a-b/total`, `bytes a-b/*` or `bytes */total`."""
+    match = _RANGE.match(header.strip())
+    if match is None:
+        raise bad_request("Failed to parse Content-Range header.")
+    first, last, size = match.groups()
+    return (
+        int(first) if first is not None else None,
+        int(last) if last is not None else None,
+        int(size) if size != "*" else None,
+    )
 
 
 def _chunk(call: DriveCall) -> Reply:
     upload = _session(call)
+    ctx = Context(call)
+    if upload.completed_file_id:
+        # Asked again after the last byte (the final answer was lost): Google answers with the file.
+        return ctx.reply(ctx.access.find(upload.completed_file_id))
+    media = call.media or Spool()
     header = call.request.headers.get("content-range")
-    received = bytes(upload.received or b"")
+    first: int | None
+    last: int | None
     total: int | None
     if header is None:
-        received, total = call.raw, len(call.raw)
+        # No Content-Range: this request carries the whole content, replacing anything sent before.
+        content.discard(call.session, call.tenant.id, upload.blob_id)
+        upload.received = 0
+        first, last, total = (0, media.size - 1, media.size) if media.size else (None, None, 0)
     else:
-        match = _RANGE.match(header.strip())
-        if match is None:
-            raise bad_request("Failed to parse Content-Range header.")
-        first, _last, size = match.groups()
-        total = int(size) if size != "*" else upload.total
-        if first is not None:
-            if int(first) != len(received):
-                return _incomplete(len(received))  # the client resends from what the twin has
-            received += call.raw
-    if len(received) > MAX_RESUMABLE:
-        raise GoogleError(413, "The upload is too large.", "uploadTooLarge")
-    upload.received, upload.total = received, total
+        first, last, total = _content_range(header)
+    if total is None:
+        total = upload.total
+    elif upload.total is not None and total != upload.total:
+        raise bad_request("The Content-Range total does not match the X-Upload-Content-Length of the session.")
+    if total is not None and total > call.runtime.settings.max_upload_bytes:
+        raise too_large()
+    if first is None or last is None:
+        if media.size:
+            raise bad_request("Failed to parse Content-Range header.")  # `bytes */n` carries no bytes
+    elif last - first + 1 != media.size:
+        raise bad_request("The Content-Range does not match the number of bytes sent.")
+    elif total is not None and last >= total:
+        raise bad_request("The Content-Range ends beyond the total size of the upload.")
+    elif first != upload.received:
+        return _incomplete(upload)  # a gap or an overlap: the client resends from what the twin has
+    elif media.size:
+        if upload.received + media.size > call.runtime.settings.max_upload_bytes:
+            raise too_large()
+        content.append(call.session, call.tenant.id, upload.blob_id, upload.received, media.rewound())
+        upload.received += media.size
+    upload.total = total
     call.session.add(upload)
-    if total is None or len(received) < total:
-        return _incomplete(len(received))
-    ctx = Context(call)
+    if total is None or upload.received < total:
+        return _incomplete(upload)
+    return _complete(call, ctx, upload, media if first == 0 and media.size == total else None)
+
+
+def _complete(call: DriveCall, ctx: Context, upload: UploadSession, whole: Spool | None) -> Reply:
+    """The last byte arrived: the session's blob becomes the file's content."""
+    # Hashed as it streamed in when one request carried everything; else read back piece by piece.
+    digest = whole.digest if whole is not None else content.digest(call.session, call.tenant.id, upload.blob_id)
+    blob = digest.blob(upload.blob_id)
     if upload.method == "drive.files.create":
-        file = create_file(ctx, dict(upload.metadata_ or {}), received[:total], upload.mime_type)
+        file = create_file(ctx, dict(upload.metadata_ or {}), blob, upload.mime_type)
     else:
         target = ctx.access.find(upload.file_id)
-        file = update_file(ctx, target, dict(upload.metadata_ or {}), received[:total], upload.mime_type)
-    call.session.delete(upload)
+        file = update_file(ctx, target, dict(upload.metadata_ or {}), blob, upload.mime_type)
+    upload.completed_file_id, upload.blob_id = file.id, ""
+    call.session.add(upload)
     return ctx.reply(file)
 
 
-@route("PUT", "/upload/drive/v3/files", "drive.files.create")
+@route("PUT", "/upload/drive/v3/files", "drive.files.create", receive=receive)
 def resume_create(call: DriveCall) -> Reply:
     return _chunk(call)
 
 
-@route("PUT", "/upload/drive/v3/files/{fileId}", "drive.files.update")
+@route("PUT", "/upload/drive/v3/files/{fileId}", "drive.files.update", receive=receive)
 def resume_update(call: DriveCall) -> Reply:
     return _chunk(call)

@@ -126,7 +126,7 @@ def _note(
 
 
 def _revision(session: Session, tenant: Tenant, file: File) -> None:
-    if file.content is None or not file.md5:
+    if not file.blob_id or not file.md5:
         return
     state = inspect(file)
     if file not in session.new and not state.attrs.md5.history.has_changes():
@@ -141,9 +141,9 @@ def _revision(session: Session, tenant: Tenant, file: File) -> None:
             modified=file.modified or tenant.clock.time(),
             user_id=file.last_modifying_user_id,
             md5=file.md5,
-            size=len(file.content),
+            size=file.size,
             original_filename=file.original_filename or file.name,
-            content=file.content,
+            blob_id=file.blob_id,
         )
     )
 

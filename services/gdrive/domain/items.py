@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from services.core.tenants import Tenant
 from services.gdrive import ids
-from services.gdrive.models import Counter, File, FileAccess, Permission, User
+from services.gdrive.domain import content
+from services.gdrive.domain.content import Blob
+from services.gdrive.models import Counter, File, FileAccess, Permission, Revision, User
 
 FOLDER = "application/vnd.google-apps.folder"
 GOOGLE_APPS = "application/vnd.google-apps."
@@ -64,12 +64,14 @@ def create_root(session: Session, tenant: Tenant, user: User) -> File:
     return root
 
 
-def set_content(file: File, content: bytes, tenant: Tenant) -> None:
-    file.content = content
-    file.md5 = hashlib.md5(content).hexdigest()
-    file.sha1 = hashlib.sha1(content).hexdigest()
-    file.sha256 = hashlib.sha256(content).hexdigest()
+def set_content(session: Session, file: File, blob: Blob, tenant: Tenant) -> None:
+    """Point the file at a new blob; the old one goes unless a revision (or a copy) keeps it."""
+    previous = file.blob_id
+    file.blob_id, file.size = blob.id, blob.size
+    file.md5, file.sha1, file.sha256 = blob.md5, blob.sha1, blob.sha256
     file.head_revision_id = "0B" + tenant.ids.draw(49, ids.URL_SAFE)
+    if previous and previous != blob.id:
+        content.release(session, tenant.id, [previous])
 
 
 def create_item(
@@ -82,7 +84,7 @@ def create_item(
     parents: list[str],
     now: float,
     client_id: str,
-    content: bytes | None = None,
+    content: Blob | None = None,
     file_id: str | None = None,
     extra: dict[str, Any] | None = None,
     drive_id: str = "",
@@ -106,7 +108,7 @@ def create_item(
         **(extra or {}),
     )
     if content is not None:
-        set_content(file, content, tenant)
+        set_content(session, file, content, tenant)
         file.original_filename = name
     session.add(file)
     if not drive_id:
@@ -119,7 +121,7 @@ def create_item(
 class Tree:
     """The domain's items and permissions as one request touches them: loaded on demand, then cached.
 
-    Nothing is loaded up front. An item is read by primary key (content deferred), a folder's
+    Nothing is loaded up front. An item is read by primary key, a folder's
     children through the `parent_id` index, an item's permissions through the primary key
     prefix (tenant_id, file_id): the cost of a request is proportional to the items it touches
     and their ancestors, not to the size of the domain.
@@ -133,7 +135,7 @@ class Tree:
 
     # -- items -----------------------------------------------------------------------------
     def _query(self) -> Any:
-        return select(File).where(File.tenant_id == self.tenant_id).options(defer(File.content))  # type: ignore[arg-type]
+        return select(File).where(File.tenant_id == self.tenant_id)
 
     def get(self, file_id: str) -> File | None:
         if file_id not in self._files:
@@ -153,7 +155,7 @@ class Tree:
         return found
 
     def select(self, *conditions: Any) -> list[File]:
-        """Items matching SQL conditions (content deferred), in creation order."""
+        """Items matching SQL conditions, in creation order."""
         statement = self._query()
         for condition in conditions:
             statement = statement.where(condition)
@@ -281,3 +283,13 @@ def delete(tree: Tree, file: File) -> None:
                 other.parents = [p for p in other.parents or [] if p not in doomed_ids]
                 tree.session.add(other)
     tree.remove(doomed)
+    # Revisions go with their file (as in Drive), then the content nothing else shares.
+    blobs = {f.blob_id for f in doomed if f.blob_id}
+    for gone in doomed:
+        if gone.blob_id:
+            for revision in tree.session.exec(
+                select(Revision).where(Revision.tenant_id == tree.tenant_id, Revision.file_id == gone.id)
+            ).all():
+                blobs.add(revision.blob_id)
+                tree.session.delete(revision)
+    content.release(tree.session, tree.tenant_id, blobs)

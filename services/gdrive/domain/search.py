@@ -6,12 +6,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Select, and_, or_
 from sqlmodel import col, select
 
 from services.gdrive import query
+from services.gdrive.domain import content
 from services.gdrive.domain.access import RANK, WRITER, Access, Reach
 from services.gdrive.domain.items import FOLDER
+from services.gdrive.domain.narrowing import narrowing
 from services.gdrive.errors import bad_request, invalid_value
 from services.gdrive.models import File, Permission
 
@@ -30,6 +32,7 @@ ORDER_KEYS = (
 )
 CORPORA = ("user", "domain", "drive", "allDrives")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
+FULL_TEXT_BYTES = 1024 * 1024  # how much of a text file fullText looks at (the twin's bound, not Drive's)
 
 
 class ItemSubject:
@@ -94,8 +97,10 @@ class ItemSubject:
 
     def full_text(self) -> str:
         parts = [self.file.name, self.file.description]
-        if self.file.mime_type.startswith(TEXT_TYPES) and self.file.content:
-            parts.append(self.file.content.decode("utf-8", errors="ignore"))
+        if self.file.mime_type.startswith(TEXT_TYPES) and self.file.blob_id:
+            call = self.access.call
+            text = content.read(call.session, call.tenant.id, self.file.blob_id, FULL_TEXT_BYTES)
+            parts.append(text.decode("utf-8", errors="ignore"))
         return "\n".join(parts)
 
 
@@ -140,7 +145,7 @@ def _sort_key(key: str, access: Access) -> Callable[[File], Any]:
         "modifiedTime": lambda f: f.modified,
         "name": lambda f: f.name.lower(),
         "name_natural": lambda f: _natural(f.name),
-        "quotaBytesUsed": lambda f: len(f.content or b""),
+        "quotaBytesUsed": lambda f: f.size,
         "recency": lambda f: f.modified,
         "sharedWithMeTime": lambda f: f.created if f.owner_id != me else 0.0,
         "starred": lambda f: 0 if f.starred else 1,
@@ -158,21 +163,33 @@ def _parent_terms(node: query.Node | None) -> list[str]:
     return []
 
 
-def candidates(access: Access, node: query.Node | None, corpora: str, drive_id: str = "") -> list[File]:
-    """The items a search can possibly return, found through indexes instead of a scan of the domain.
+def candidates(
+    access: Access, node: query.Node | None, corpora: str, drive_id: str = "", all_drives: bool = False
+) -> list[File]:
+    """The items a search can possibly return, read with one query through the indexes.
 
     An item is listed only through a user/group permission matching the caller, or (domain
     corpus) a discoverable domain/anyone permission, on the item or a folder above it. So the
-    candidates are the items carrying such a permission and everything below them; a query
-    confined to a folder (`'id' in parents`) needs only that folder's children.
+    candidates are the items carrying such a permission and everything below them (a recursive
+    query down `parent_id`); a query confined to a folder (`'id' in parents`) needs only that
+    folder's children. What SQL can decide of the query itself (narrowing.py) narrows them
+    further; search() still judges every candidate exactly.
     """
-    tree = access.tree
+    tree, tenant_id = access.tree, access.call.tenant.id
+    access.call.session.flush()  # parent_id is written at flush time
+    conditions: list[Any] = [col(File.is_root).is_(False)]
+    if drive_id:
+        conditions.append(col(File.drive_id) == drive_id)
+    elif not all_drives:
+        conditions.append(col(File.drive_id) == "")
+    narrowed = narrowing(node, access.resolve_id, tenant_id)
+    if narrowed is not None:
+        conditions.append(narrowed.condition)
     folders = _parent_terms(node)
     if folders:
-        return tree.children(access.resolve_id(folders[0]))
+        return tree.select(col(File.parent_id) == access.resolve_id(folders[0]), *conditions)
     if drive_id:
-        return tree.select(col(File.drive_id) == drive_id)
-    session, tenant_id = access.call.session, access.call.tenant.id
+        return tree.select(*conditions)
     grantees = [
         and_(col(Permission.type) == "user", col(Permission.email) == access.email),
         and_(col(Permission.type) == "group", col(Permission.email).in_(sorted(access.groups))),
@@ -187,19 +204,13 @@ def candidates(access: Access, node: query.Node | None, corpora: str, drive_id: 
                 ),
             )
         )
-    roots = session.exec(
-        select(Permission.file_id).where(Permission.tenant_id == tenant_id, or_(*grantees)).distinct()
-    ).all()
-    found: dict[str, File] = {}
-    for file_id in roots:
-        file = tree.get(file_id)
-        if file is None or file.id in found:
-            continue
-        found[file.id] = file
-        if file.mime_type == FOLDER:
-            for child in tree.descendants(file):
-                found.setdefault(child.id, child)
-    return list(found.values())
+    granted: Select[tuple[str]] = select(col(Permission.file_id).label("id")).where(
+        Permission.tenant_id == tenant_id, or_(*grantees)
+    )
+    reached = granted.cte("reached", recursive=True)
+    below = select(col(File.id)).where(File.tenant_id == tenant_id, col(File.parent_id) == reached.c.id)
+    reached = reached.union(below)
+    return tree.select(col(File.id).in_(select(reached.c.id)), *conditions)
 
 
 def search(
@@ -215,7 +226,7 @@ def search(
             location="orderBy",
         )
     found: list[File] = []
-    pool = candidates(access, node, corpora, drive_id)
+    pool = candidates(access, node, corpora, drive_id, all_drives)
     access.tree.preload_permissions(pool)
     for file in pool:
         if file.is_root:

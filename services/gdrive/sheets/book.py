@@ -162,8 +162,8 @@ class Book:
         rows = cols = 0
         for key, cell in self.sheets[sheet]["cells"].items():
             if "v" in cell:
-                row, col = (int(x) for x in key.split(","))
-                rows, cols = max(rows, row + 1), max(cols, col + 1)
+                row, _, col = key.partition(",")
+                rows, cols = max(rows, int(row) + 1), max(cols, int(col) + 1)
         self._extents[sheet] = (rows, cols)
         return rows, cols
 
@@ -215,13 +215,31 @@ class Book:
         ] or [[None]]
 
     def rendered(self, sheet: int, row: int, col: int, option: str, date_option: str) -> Any:
-        if option == "FORMULA":
-            entered = (self.cell(sheet, row, col) or {}).get("v") or {}
-            if "formulaValue" in entered:
+        return self._render(sheet, row, col, self.cell(sheet, row, col), option, date_option)
+
+    def rendered_row(self, sheet: int, row: int, col0: int, col1: int, option: str, date_option: str) -> list[Any]:
+        """`rendered` for columns col0..col1-1 of a row: the loop of values.get, each cell looked up once."""
+        stored = self.sheets[sheet]["cells"]
+        return [
+            self._render(sheet, row, col, stored.get(f"{row},{col}"), option, date_option) for col in range(col0, col1)
+        ]
+
+    def _render(
+        self, sheet: int, row: int, col: int, cell: dict[str, Any] | None, option: str, date_option: str
+    ) -> Any:
+        entered = cell.get("v") if cell is not None else None
+        if entered is None:
+            return ""
+        if "formulaValue" in entered:
+            if option == "FORMULA":
                 return entered["formulaValue"]
+            value = self.effective(sheet, row, col)
+        else:
+            value = _plain(entered)
+        if option == "FORMULA":
             option = "UNFORMATTED_VALUE"
-        value = self.effective(sheet, row, col)
-        return cells.render(value, self.number_format(sheet, row, col), option, date_option)
+        fmt = cell.get("f") if cell is not None else None
+        return cells.render(value, fmt.get("numberFormat") if fmt else None, option, date_option)
 
     def save(self) -> None:
         self.stored.sheets = self.sheets

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.gdrive.sheets import a1
 from services.gdrive.sheets.a1 import Area
+from services.gdrive.sheets.answers import ANSWERS
 from services.gdrive.sheets.book import Book
 from services.gdrive.workspace import invalid_argument
 
@@ -34,11 +35,18 @@ def _enum_type(name: str) -> str:
 
 def read(book: Book, given: str, major: str, option: str, date_option: str) -> dict[str, Any]:
     """A ValueRange: the range as Sheets names it, and the values with trailing empties trimmed."""
+    spreadsheet = (book.stored.tenant_id, book.stored.id)
+    request = (given, major, option, date_option)
+    return ANSWERS.get(
+        spreadsheet, book.sheets, book.properties, request, lambda: _read(book, given, major, option, date_option)
+    )
+
+
+def _read(book: Book, given: str, major: str, option: str, date_option: str) -> dict[str, Any]:
     area = book.area(given)
     a1.check_grid(area, given, book.sizes)
     grid = [
-        [book.rendered(area.sheet, r, c, option, date_option) for c in range(area.col0, area.col1)]
-        for r in _rows_with_data(book, area)
+        book.rendered_row(area.sheet, r, area.col0, area.col1, option, date_option) for r in _rows_with_data(book, area)
     ]
     if major == "COLUMNS":
         width = max((len(row) for row in grid), default=0)
