@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install up test lint fmt conformance bench test-postgres clean
+.PHONY: install up test lint fmt conformance bench test-postgres clean scenarios load
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,17 +32,29 @@ test-postgres: install
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check services conformance
-	$(BIN)/ruff format --check services conformance
-	$(BIN)/mypy services
+	$(BIN)/ruff check services conformance harness bench examples load
+	$(BIN)/ruff format --check services conformance harness bench examples load
+	$(BIN)/mypy services harness bench examples load
 
 fmt: install
-	$(BIN)/ruff format services conformance
-	$(BIN)/ruff check --fix services conformance
+	$(BIN)/ruff format services conformance harness bench examples load
+	$(BIN)/ruff check --fix services conformance harness bench examples load
 
 ## Throughput and latency against a bare Starlette baseline measured in the same run.
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.scenarios
+
+## The bundled scenario suite (scenarios/) against a fleet started for the run; prints `satisfaction: ...`.
+SCENARIO_ARGS ?=
+scenarios: install
+	$(BIN)/dtu scenario run scenarios --start --report-dir build/scenarios $(SCENARIO_ARGS)
+
+## Bounded load on a fleet started for the run (loopback, in memory): Locust's tables, then
+## throughput, p50/p95/p99 and error rate per twin. Override the bounds: make load LOAD_ARGS="-u 50 -r 25 -t 2m"
+LOAD_ARGS ?= -u 20 -r 10 -t 30s
+load: install
+	$(BIN)/python -m load.run $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,9 @@ from services.core.server import PortInUse, Served, bind_socket, serve_all
 from services.core.settings import TwinSettings
 from services.core.tls import TlsFiles, files_for
 from services.fleet import TwinEntry, select
+from services.universe.apply import apply_in_process
+from services.universe.cli import load_or_fail, universe_group
+from services.universe.model import Universe
 
 # `--tls` on every command that talks to the fleet: an https fleet is reached (and trusted) as such.
 _tls_option = click.option(
@@ -90,6 +93,13 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", "ports", multiple=True, help="Override a port: NAME=PORT (repeatable).")
 @click.option("--log-level", default="warning", show_default=True)
+@click.option(
+    "--universe",
+    "universe_file",
+    default="default",
+    show_default=True,
+    help="Universe loaded into the default tenant: a file, 'default' (the shipped one) or 'none'.",
+)
 @_tls_option
 def up(
     services: str | None,
@@ -97,10 +107,12 @@ def up(
     host: str | None,
     ports: tuple[str, ...],
     log_level: str,
+    universe_file: str,
     tls: bool | None,
 ) -> None:
     """Start the fleet in the foreground; Ctrl-C stops it."""
     started = time.perf_counter()
+    universe = None if universe_file.lower() == "none" else load_or_fail(universe_file)
     entries = _entries(services)
     port_map = _parse_ports(ports)
     settings = [_settings(entry, host, data_dir, port_map, tls) for entry in entries]
@@ -118,7 +130,10 @@ def up(
     for entry, s, certificate in zip(entries, settings, certificates, strict=True):
         app = build_app(entry.spec(), s)
         served.append(Served(entry.name, app, s.host, s.port, certificate))
+    universe_line = _load_universe(universe, {item.service: item.app.state.runtime for item in served})
     click.echo(f"DTU fleet ready in {time.perf_counter() - started:.2f}s")
+    if universe_line:
+        click.echo(universe_line)
     for line in _first_certificate_instructions(certificates):
         click.echo(line)
     for s, item in zip(settings, served, strict=True):
@@ -130,6 +145,20 @@ def up(
     click.echo("\nCtrl-C stops the fleet.")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_all(served, sockets, log_level))
+
+
+def _load_universe(universe: Universe | None, runtimes: dict[str, Any]) -> str:
+    """The universe seeded into the default tenants, in process; a line saying what happened."""
+    if universe is None:
+        return ""
+    result = apply_in_process(universe, runtimes)
+    if result["skipped"]:
+        held = ", ".join(sorted({str(v) for v in result["held"].values() if v}))
+        return f"Universe: the default tenant (kept in --data-dir) already holds universe {held}; kept as it is."
+    return (
+        f"Universe: {universe.company.name} ({universe.company.domain}), {len(universe.people)} people"
+        f" loaded in {result['seconds']:.2f}s (`dtu universe people` lists them)"
+    )
 
 
 def _first_certificate_instructions(certificates: list[TlsFiles | None]) -> list[str]:
@@ -224,6 +253,19 @@ def seed(file: str, tenant: str) -> None:
         if response.status_code != 200:
             raise click.ClickException(f"{entry.name}: {response.text}")
         click.echo(f"{entry.name}: {json.dumps(response.json()['created'])}")
+
+
+def _add_scenario_commands() -> None:
+    """`dtu scenario ...`: the scenario harness (harness/), imported here so `dtu` stays one entry point."""
+    from harness.cli import scenario
+
+    main.add_command(scenario)
+
+
+_add_scenario_commands()
+
+
+main.add_command(universe_group)
 
 
 if __name__ == "__main__":

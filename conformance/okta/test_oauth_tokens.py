@@ -299,6 +299,32 @@ def test_an_inactive_app_gets_no_tokens(dtu_okta: Any, browser: Browser, rp: Cli
     }
 
 
+def test_an_app_without_the_refresh_token_grant_still_exchanges_codes(
+    dtu_okta: Any, browser: Browser, rp: Clients, admin: httpx.Client
+) -> None:
+    """A cluster's sign-in app often has authorization_code only: its codes are exchanged, no refresh token."""
+    app = new_web_app(admin, dtu_okta.redirect_uri, grant_types=["authorization_code"])
+    oauth = app["credentials"]["oauthClient"]
+    auth = (oauth["client_id"], oauth["client_secret"])
+    assert admin.post(f"/api/v1/apps/{app['id']}/users", json={"id": dtu_okta.admin_id}).status_code == 200
+    server = Server.discover(dtu_okta.issuer)
+    url, _, _, verifier = start(rp(oauth["client_id"], None, dtu_okta.redirect_uri, "openid email"), server)
+    done = browser.sign_in(browser.open(url), dtu_okta.admin_login, dtu_okta.admin_password)
+    assert done.status_code == 302, done.text
+    tokens = exchange(dtu_okta, server, query_of(done.headers["location"])["code"], verifier, auth=auth)  # type: ignore[arg-type]
+    assert tokens.status_code == 200, tokens.text
+    assert {"access_token", "id_token"} <= set(tokens.json()) and "refresh_token" not in tokens.json()
+    refused = httpx.post(
+        server["token_endpoint"], data={"grant_type": "refresh_token", "refresh_token": "x"}, auth=auth
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": "unauthorized_client",
+        "error_description": "The client is not authorized to use the provided grant type. "
+        "Configured grant types: [authorization_code].",
+    }
+
+
 def test_rotating_refresh_tokens_detect_reuse(
     dtu_okta: Any, browser: Browser, rp: Clients, admin: httpx.Client
 ) -> None:

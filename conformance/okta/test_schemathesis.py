@@ -54,6 +54,10 @@ BOGUS_TOKEN = "00bogusBogusBogusBogusBogusBogusBogusBogu"
 IMPLEMENTED: frozenset[str] = frozenset(
     {
         "activateApplication",
+        "activateDefaultProvisioningConnectionForApplication",
+        "deactivateDefaultProvisioningConnectionForApplication",
+        "getDefaultProvisioningConnectionForApplication",
+        "updateDefaultProvisioningConnectionForApplication",
         "activateEventHook",
         "activateFactor",
         "activateUser",

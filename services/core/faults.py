@@ -31,6 +31,9 @@ class FaultRule:
     error: str | None = None  # vendor error code for kind=error (twin default when None)
     retry_after: int = 1  # seconds, for kind=rate_limit
     remaining: int | None = None  # fire at most this many more times; None = unlimited
+    # The rule's own generator: its firing sequence then depends only on the requests it matches,
+    # not on other tenants' traffic (the scenario harness replays a trajectory's faults from a seed).
+    random_seed: str | int | None = None
     fired: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -53,6 +56,7 @@ class FaultSpecError(ValueError):
 class FaultInjector:
     def __init__(self, seed: str | None = None) -> None:
         self._rules: dict[int, FaultRule] = {}
+        self._rule_random: dict[int, random.Random] = {}
         self._ids = itertools.count(1)
         self._random = random.Random(seed)
 
@@ -73,10 +77,15 @@ class FaultInjector:
             raise FaultSpecError("status must be an HTTP error status (400-599)")
         if rule.latency_ms < 0 or rule.retry_after < 0:
             raise FaultSpecError("latency_ms and retry_after must not be negative")
+        if rule.random_seed is not None:
+            if not isinstance(rule.random_seed, str | int) or isinstance(rule.random_seed, bool):
+                raise FaultSpecError("random_seed must be a string or an integer")
+            self._rule_random[rule.id] = random.Random(rule.random_seed)
         self._rules[rule.id] = rule
         return rule
 
     def remove(self, rule_id: int) -> bool:
+        self._rule_random.pop(rule_id, None)
         return self._rules.pop(rule_id, None) is not None
 
     def clear(self, tenant: str | None = None) -> None:
@@ -84,6 +93,7 @@ class FaultInjector:
             self._rules.clear()
         else:
             self._rules = {k: r for k, r in self._rules.items() if r.tenant != tenant}
+        self._rule_random = {k: g for k, g in self._rule_random.items() if k in self._rules}
 
     def rules(self) -> list[FaultRule]:
         return list(self._rules.values())
@@ -95,7 +105,8 @@ class FaultInjector:
             return False
         if rule.remaining is not None and rule.remaining <= 0:
             return False
-        if rule.probability < 1.0 and self._random.random() >= rule.probability:
+        generator = self._rule_random.get(rule.id, self._random)
+        if rule.probability < 1.0 and generator.random() >= rule.probability:
             return False
         rule.fired += 1
         if rule.remaining is not None:

@@ -210,6 +210,17 @@ class GroupMember(JiraModel, table=True):
     created: float = 0.0
 
 
+class UserProperty(JiraModel, table=True):
+    """A user's entity property (`/user/properties/{key}`): apps' own data about a user, e.g. the
+    universe's `okta` = {"id": Okta user id}."""
+
+    __tablename__ = "jira_user_property"
+    tenant_id: str = Field(primary_key=True)
+    account_id: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: Any = json_column()
+
+
 class AuthSession(JiraModel, table=True):
     """A cookie session made by POST /rest/auth/1/session; the cookie is stored hashed."""
 

@@ -21,6 +21,7 @@ from services.okta.models import METADATA
 from services.okta.oauth import management as _oauth_management  # noqa: F401  (key rotation routes)
 from services.okta.oauth import routes as oauth_routes
 from services.okta.provision import default_credentials, provision
+from services.okta.provisioning import engine as provisioning_engine
 from services.okta.ratelimit import RateLimiter
 from services.okta.seed import seed
 from services.okta.tenancy import OrgPathMiddleware
@@ -38,6 +39,7 @@ def attach(runtime: TwinRuntime) -> None:
     runtime.extras["rate_limits"] = RateLimiter()
     runtime.extras["log_listeners"] = []
     hook_delivery.attach(runtime)  # event hooks listen to the System Log
+    provisioning_engine.attach(runtime)  # provisioning observes it (pushes to Slack and Google)
 
 
 def on_tenant_changed(runtime: TwinRuntime, tenant_id: str) -> None:
@@ -56,7 +58,10 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
-    background=lambda runtime: {"okta-event-hooks": runtime.extras["event_hooks"].run()},
+    background=lambda runtime: {
+        "okta-event-hooks": runtime.extras["event_hooks"].run(),
+        "okta-provisioning": runtime.extras["provisioning"].run(),
+    },
     middleware=lambda: [Middleware(OrgPathMiddleware)],
     default_credentials=default_credentials,
     env_vars=lambda creds: {

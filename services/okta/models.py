@@ -126,6 +126,10 @@ class AppUser(OktaModel, table=True):
     last_updated: float = 0
     status_changed: float = 0
     seq: int = 0
+    # Provisioning: the account's id in the target app, and Okta's view of whether it is in step.
+    external_id: str | None = None
+    sync_state: str = "DISABLED"  # DISABLED, OUT_OF_SYNC, SYNCING, SYNCHRONIZED, ERROR
+    last_sync: float | None = None
 
 
 class AppGroup(OktaModel, table=True):
@@ -137,6 +141,53 @@ class AppGroup(OktaModel, table=True):
     priority: int = 0
     profile: dict[str, Any] | None = json_column()
     last_updated: float = 0
+    seq: int = 0
+
+
+class AppConnection(OktaModel, table=True):
+    """An app's default provisioning connection (Application Connections API) to its target.
+
+    `base_url` is where the target's API lives (Okta knows it for OIN apps; DTU needs the
+    twin's URL). TOKEN connections carry `token` (write-only); the Google Workspace app's
+    OAUTH2 connection carries a service account key and the admin it acts as (DTU's stand-in
+    for the admin consent Okta obtains in a browser).
+    """
+
+    __tablename__ = "okta_app_connection"
+    tenant_id: str = Field(primary_key=True)
+    app_id: str = Field(primary_key=True)
+    status: str = "DISABLED"  # ENABLED, DISABLED
+    auth_scheme: str = "TOKEN"  # TOKEN, OAUTH2
+    base_url: str = ""
+    token: str | None = None
+    service_account: dict[str, Any] | None = json_column()
+    subject: str | None = None
+    created: float = 0
+    last_updated: float = 0
+
+
+class ProvisioningPush(OktaModel, table=True):
+    """A provisioning push waiting for (or done with) its target: the persisted delivery queue.
+
+    Rows are written in the transaction that caused them, so a push survives a restart
+    of the twin and a target that stays down; `login` and `external_id` are snapshots
+    for users no longer assigned (or deleted) by the time the push runs.
+    """
+
+    __tablename__ = "okta_provisioning_push"
+    __table_args__ = (Index("ix_okta_provisioning_push_state", "state", "tenant_id"),)
+    tenant_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    app_id: str
+    user_id: str
+    action: str  # push, push_profile, deactivate, reactivate
+    login: str = ""
+    external_id: str | None = None
+    state: str = "pending"  # pending, delivered, failed
+    attempts: int = 0
+    last_error: str | None = None
+    created: float = 0
+    finished: float | None = None
     seq: int = 0
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import RSAKey
 from sqlmodel import Session
 
+from services.core.rsa_keys import tenant_private_key
 from services.core.settings import TwinSettings
 from services.core.tenants import DEFAULT_TENANT, Tenant, deterministic_secret
 from services.core.twin import TwinRuntime
@@ -67,7 +67,7 @@ def default_credentials(settings: TwinSettings) -> dict[str, Any]:
 
 
 def _keypair(kid: str) -> tuple[str, dict[str, Any]]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = tenant_private_key()  # fresh, unless DTU_TENANT_KEY_REUSE asks for reuse (scenario runs)
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()

@@ -126,14 +126,15 @@ def app_user(
         links["group"] = {"name": (group.profile or {}).get("name"), **href(call, f"/api/v1/groups/{group.id}")}
     body: dict[str, Any] = {
         "id": row.user_id,
-        "externalId": None,
+        "externalId": row.external_id,
         "created": iso(row.created),
         "lastUpdated": iso(row.last_updated),
         "scope": "USER" if row.direct else "GROUP",
         "status": row.status,
         "statusChanged": iso(row.status_changed),
         "passwordChanged": None,
-        "syncState": "DISABLED",
+        "syncState": row.sync_state,
+        "lastSync": iso(row.last_sync) if row.last_sync is not None else None,
         "credentials": row.credentials or {},
         "profile": row.profile or {},
         "_links": links,

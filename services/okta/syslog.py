@@ -224,6 +224,9 @@ def record(
     }
     call.session.add(_row(call.tenant.id, next_seq(call.session, call.tenant.id, "log"), now, document))
     call.log_events.append(document)
+    # In-transaction observers (provisioning): what they write commits with the event.
+    for observer in call.runtime.extras.get("log_observers", []):
+        observer(call, document)
     if len(call.log_events) == 1:
         call.after_commit.append(lambda: publish(call.runtime, call.tenant.id, call.log_events))
     return document

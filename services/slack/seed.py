@@ -5,7 +5,11 @@ users:     [{name: alice, real_name: Alice Doe, email: alice@example.com, title:
 channels:  [{name: eng, is_private: false, members: [alice, admin], topic: ..., purpose: ...}]
 messages:  [{channel: eng, user: alice, text: hello}]
 ```
-Users are referred to by name or email, channels by name.
+Users are referred to by name or email, channels by name. Users and channels may carry an
+explicit `id`; users an `external_id` (SCIM externalId, e.g. the Okta id) and `deleted`.
+A channel whose name exists is an error, unless it says `if_exists: join`: then its members
+join the existing channel (e.g. #general, which every workspace has) and a given topic or
+purpose replaces the channel's.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from services.core.bulk import insert_rows
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
 from services.slack.models import Conversation, Member, Message, Team, User
@@ -33,11 +38,14 @@ def _list(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[str, Any]) -> dict[str, Any]:
     ids, now = tenant.ids, int(tenant.clock.time())
     team = session.exec(select(Team).where(Team.tenant_id == tenant.id)).one()
-    users = {u.name: u for u in session.exec(select(User).where(User.tenant_id == tenant.id)).all()}
-    by_email = {u.email: u for u in users.values() if u.email}
+    # name -> id and email -> id; new users and memberships are written in bulk (services/core/bulk.py).
+    users = {u.name: u.id for u in session.exec(select(User).where(User.tenant_id == tenant.id)).all()}
+    by_email = {str(u.email): u.id for u in session.exec(select(User).where(User.tenant_id == tenant.id)) if u.email}
+    new_users: list[dict[str, Any]] = []
+    new_members: list[dict[str, Any]] = []
     created: dict[str, list[str]] = {"users": [], "channels": [], "messages": []}
 
-    def find_user(ref: str) -> User:
+    def find_user(ref: str) -> str:
         found = users.get(ref) or by_email.get(ref)
         if found is None:
             raise SeedError(f"unknown user {ref!r}")
@@ -54,36 +62,46 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
             for k in ("title", "phone", "first_name", "last_name", "status_text", "status_emoji")
             if k in spec
         }
-        user = User(
-            tenant_id=tenant.id,
-            id=str(spec.get("id") or ids.make("U", 10)),
-            team_id=team.id,
-            name=name,
-            real_name=str(spec.get("real_name", name)),
-            display_name=str(spec.get("display_name", "")),
-            email=spec.get("email"),
-            is_admin=bool(spec.get("is_admin", False)),
-            is_owner=bool(spec.get("is_owner", False)),
-            is_bot=bool(spec.get("is_bot", False)),
-            deleted=bool(spec.get("deleted", False)),
-            profile=profile,
-            updated=now,
-            external_id=spec.get("external_id"),
+        user_id = str(spec.get("id") or ids.make("U", 10))
+        if user_id in users.values():
+            raise SeedError(f"user id {user_id!r} exists")
+        new_users.append(
+            {
+                "tenant_id": tenant.id,
+                "id": user_id,
+                "team_id": team.id,
+                "name": name,
+                "real_name": str(spec.get("real_name", name)),
+                "display_name": str(spec.get("display_name", "")),
+                "email": spec.get("email"),
+                "is_admin": bool(spec.get("is_admin", False)),
+                "is_owner": bool(spec.get("is_owner", False)),
+                "is_bot": bool(spec.get("is_bot", False)),
+                "deleted": bool(spec.get("deleted", False)),
+                "profile": profile,
+                "updated": now,
+                "created": now,
+                "external_id": spec.get("external_id"),
+            }
         )
-        session.add(user)
-        users[name] = user
-        if user.email:
-            by_email[user.email] = user
-        created["users"].append(user.id)
+        users[name] = user_id
+        if spec.get("email"):
+            by_email[str(spec["email"])] = user_id
+        created["users"].append(user_id)
+    insert_rows(session, User, new_users)
 
     channels = {c.name: c for c in session.exec(select(Conversation).where(Conversation.tenant_id == tenant.id)).all()}
     for spec in _list(document, "channels"):
         name = str(spec.get("name", ""))
+        if name in channels and spec.get("if_exists") == "join":
+            people = [find_user(str(m)) for m in spec.get("members") or []]
+            new_members += _join(session, tenant.id, channels[name], spec, people, now)
+            continue
         if not name or name in channels:
             raise SeedError(f"channel name {name!r} is missing or taken")
         private = bool(spec.get("is_private", False))
         member_refs = [str(m) for m in spec.get("members") or []]
-        creator = find_user(member_refs[0]).id if member_refs else find_user("admin").id
+        creator = find_user(member_refs[0]) if member_refs else find_user("admin")
         channel = Conversation(
             tenant_id=tenant.id,
             id=str(spec.get("id") or ids.make("G" if private else "C", 10)),
@@ -108,9 +126,13 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
         )
         session.add(channel)
         channels[name] = channel
-        for ref in dict.fromkeys(member_refs):
-            session.add(Member(tenant_id=tenant.id, conversation_id=channel.id, user_id=find_user(ref).id, joined=now))
+        for user_id in dict.fromkeys(find_user(ref) for ref in member_refs):
+            new_members.append(
+                {"tenant_id": tenant.id, "conversation_id": channel.id, "user_id": user_id, "joined": now}
+            )
         created["channels"].append(channel.id)
+    session.flush()
+    insert_rows(session, Member, new_members)
 
     ts_source = runtime.extras["ts"]
     for spec in _list(document, "messages"):
@@ -126,10 +148,31 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
                 channel_id=target.id,
                 ts=ts,
                 ts_sort=micros,
-                user=author.id,
+                user=author,
                 text=str(spec.get("text", "")),
                 blocks=None,
             )
         )
         created["messages"].append(ts)
     return created
+
+
+def _member(tenant_id: str, channel_id: str, user_id: str, now: int) -> dict[str, Any]:
+    return {"tenant_id": tenant_id, "conversation_id": channel_id, "user_id": user_id, "joined": now}
+
+
+def _join(
+    session: Session, tenant_id: str, channel: Conversation, spec: dict[str, Any], people: list[str], now: int
+) -> list[dict[str, Any]]:
+    """The memberships to add to an existing channel (whose topic or purpose a spec may replace)."""
+    present = set(
+        session.exec(
+            select(Member.user_id).where(Member.tenant_id == tenant_id, Member.conversation_id == channel.id)
+        ).all()
+    )
+    rows = [_member(tenant_id, channel.id, user_id, now) for user_id in dict.fromkeys(people) if user_id not in present]
+    for key in ("topic", "purpose"):
+        if spec.get(key):
+            setattr(channel, key, {"value": str(spec[key]), "creator": channel.creator, "last_set": now})
+    session.add(channel)
+    return rows

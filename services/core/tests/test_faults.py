@@ -97,3 +97,27 @@ def test_clear_and_remove() -> None:
 def test_invalid_rules_are_refused(spec: dict[str, object]) -> None:
     with pytest.raises(FaultSpecError):
         FaultInjector().add(spec)
+
+
+async def test_a_rule_with_its_own_seed_ignores_other_tenants_traffic() -> None:
+    """random_seed: the rule's sequence depends only on the requests it matches."""
+
+    async def sequence(noise: int) -> list[bool]:
+        injector = FaultInjector(seed="global")
+        injector.add({"kind": "error", "probability": 0.5, "tenant": "t1", "random_seed": "trajectory-1"})
+        injector.add({"kind": "error", "probability": 0.5, "tenant": "t2"})
+        fired = []
+        for _ in range(30):
+            for _ in range(noise):
+                await _fired(injector, tenant="t2")
+            fired.append(await _fired(injector, tenant="t1"))
+        return fired
+
+    quiet = await sequence(0)
+    assert quiet == await sequence(3)
+    assert 0 < sum(quiet) < len(quiet)
+
+
+def test_random_seed_must_be_a_string_or_an_integer() -> None:
+    with pytest.raises(FaultSpecError):
+        FaultInjector().add({"kind": "error", "random_seed": [1]})

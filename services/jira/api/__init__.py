@@ -9,6 +9,7 @@ from services.jira.api import (  # noqa: F401
     projects,
     search,
     session,
+    user_properties,
     users,
     webhooks,
     workflows,

@@ -1,6 +1,7 @@
 """Management API route handlers, one module per resource family; importing registers them."""
 
 from services.okta.api import (
+    app_connections,  # noqa: F401
     apps,  # noqa: F401
     authn,  # noqa: F401
     event_hooks,  # noqa: F401

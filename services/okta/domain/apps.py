@@ -226,7 +226,7 @@ class OidcClient:
         return self.auth_method in SECRET_METHODS
 
 
-def _build(call: OktaCall, body: dict[str, Any], mode: str, name: str) -> tuple[dict[str, Any], OidcClient | None]:
+def _build(body: dict[str, Any], mode: str, name: str) -> tuple[dict[str, Any], OidcClient | None]:
     settings_in = _object(body.get("settings"), "settings")
     credentials_in = _object(body.get("credentials"), "credentials")
     if mode == OIDC:
@@ -268,6 +268,12 @@ def _build(call: OktaCall, body: dict[str, Any], mode: str, name: str) -> tuple[
     document["settings"] = _settings_base({**settings_in, "app": app_settings, "signOn": _saml_defaults(acs, sign_on)})
     document["credentials"] = _credentials_base(credentials_in)
     return document, None
+
+
+def saml_document(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """A SAML 2.0 app's normalised document, built without a request (seeding OIN apps)."""
+    document, _client = _build(body, "SAML_2_0", name)
+    return document
 
 
 def _saml_defaults(acs: str, sign_on: dict[str, Any]) -> dict[str, Any]:
@@ -378,7 +384,7 @@ def _client_secret(call: OktaCall, requested: Any, current: str | None) -> str:
 def create(call: OktaCall, body: dict[str, Any], *, activate: bool) -> App:
     label = _label(body)
     mode, name = _mode_and_name(call, body, label)
-    document, client = _build(call, body, mode, name)
+    document, client = _build(body, mode, name)
     if activate:
         _check_label(call, label, mode, None)
     app_id = new_id(call.tenant, "0oa")
@@ -422,7 +428,7 @@ def replace(call: OktaCall, app: App, body: dict[str, Any]) -> App:
     if mode != app.sign_on_mode or body.get("name") not in (None, app.name):
         raise validation("signOnMode: The sign-on mode and name of an app cannot be changed", field="signOnMode")
     merged.update({"label": label, "settings": settings, "credentials": credentials})
-    document, client = _build(call, merged, mode, app.name)
+    document, client = _build(merged, mode, app.name)
     if app.status == "ACTIVE":
         _check_label(call, label, mode, app.id)
     if client is not None:

@@ -66,6 +66,7 @@ def grant_app(call: OktaCall, app_id: str, user: User, *, direct: bool) -> AppUs
             status_changed=now,
             seq=call.next_seq("app_user"),
         )
+        call.session.add(assignment)  # before the event: provisioning observes it in this transaction
         app = call.session.get(App, (tid, app_id))
         if app is not None:
             syslog.record(
@@ -105,10 +106,11 @@ def reconcile(call: OktaCall, app_id: str, user_id: str, *, drop_direct: bool = 
     if assignment.direct or granting_groups(call, app_id, user_id):
         call.session.add(assignment)
         return
-    call.session.delete(assignment)
     user = call.session.get(User, (tid, user_id))
     app = call.session.get(App, (tid, app_id))
     if user is not None and app is not None:
+        # Recorded before the row goes: provisioning reads the assignment's externalId from it.
         syslog.record(
             call, "application.user_membership.remove", targets=[syslog.user_target(user), syslog.app_target(app)]
         )
+    call.session.delete(assignment)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import Any, NoReturn
 
 from authlib.oauth2.rfc6749 import ClientMixin, UnauthorizedClientError, UnsupportedResponseTypeError
 from sqlmodel import select
@@ -91,6 +91,14 @@ class OktaClient(ClientMixin):
     def check_grant_type(self, grant_type: str) -> bool:
         if grant_type in self.grant_types:
             return True
+        if grant_type == "refresh_token":
+            # authlib also asks this when a code is exchanged, to decide whether to include a
+            # refresh token: an app without the grant gets tokens without one, not an error.
+            # A refresh_token request is refused by RefreshToken (server.py) with Okta's words.
+            return False
+        self.refuse_grant_type()
+
+    def refuse_grant_type(self) -> NoReturn:
         configured = ", ".join(self.grant_types)
         raise UnauthorizedClientError(
             f"The client is not authorized to use the provided grant type. Configured grant types: [{configured}]."

@@ -332,6 +332,12 @@ class RefreshToken(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
     server: OktaAuthorizationServer
 
+    def _validate_request_client(self) -> OktaClient:
+        client: OktaClient = self.authenticate_token_endpoint_client()
+        if not client.check_grant_type(self.GRANT_TYPE):
+            client.refuse_grant_type()  # Okta's wording rather than authlib's
+        return client
+
     def authenticate_refresh_token(self, refresh_token: str) -> StoredToken:
         return self.server.refresh_token(refresh_token)
 

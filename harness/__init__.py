@@ -1,0 +1,1 @@
+"""The scenario harness: user stories run many times against the twins, judged, summarised as satisfaction."""
