@@ -183,12 +183,14 @@ class TrajectoryRun:
             except StepFailed:
                 raise
             except Exception as exc:
-                if time.monotonic() + pause > deadline:
+                left = deadline - time.monotonic()
+                if left <= 0:
                     waited = f" (retried for {step.within:g} s)" if step.within else ""
                     raise StepFailed(
                         f"steps[{i}] `{_short(expression.source)}` raised {_describe(exc)}{waited}"
                     ) from exc
-            time.sleep(pause)
+            # The last try falls on the deadline itself: the whole window is waited out.
+            time.sleep(min(pause, max(left, 0.0)))
             pause = min(pause * 2, POLL_MAX)
 
     def _http(self, i: int, step: HttpStep) -> None:
@@ -223,9 +225,11 @@ class TrajectoryRun:
             problem = self._check(expectation)
             if problem is None:
                 return None
-            if time.monotonic() + pause > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 break
-            time.sleep(pause)
+            # The last check falls on the deadline itself: the whole window is waited out.
+            time.sleep(min(pause, left))
             pause = min(pause * 2, POLL_MAX)
         waited = f" after {expectation.within:g} s" if expectation.within else ""
         because = f" (because {expectation.because})" if expectation.because else ""

@@ -1,4 +1,4 @@
-"""`GET /oauth/v2/authorize`: Slack's install page, approved at once.
+"""`GET /oauth/v2/authorize`: Slack's install page, approved at once (or after SSO sign-in).
 
 There is no browser in a twin: the request is approved immediately as the
 workspace's primary owner (or as the user named by the twin-only `dtu_user`
@@ -7,6 +7,12 @@ parameter, an id or a username) and answered with a 302 to `redirect_uri` carryi
 as if the user clicked "Cancel" (`error=access_denied`). With the `incoming-webhook`
 scope the webhook's channel is the `channel_id` parameter (Slack's channel picker),
 #general by default.
+
+A workspace with single sign-on (the DTU `sso` seed setting: an OIDC app in an Okta org)
+sends a request that names no `dtu_user` to the Okta sign-in page first; Okta sends the
+browser back to `/sso/okta/callback`, which verifies who signed in (services/slack/sso.py),
+finds the member by email and continues as them (an unknown email is `user_not_found`, a
+deactivated member `account_inactive`).
 
 The app is found by its `client_id` across tenants. Its `redirect_uri` must start
 with one of the app's Redirect URLs when it has any (a twin app starts with none and
@@ -17,8 +23,10 @@ then accepts any URL). Problems Slack shows on its authorize page come back as a
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -26,8 +34,8 @@ from starlette.routing import BaseRoute, Route
 
 from services.core.tenants import Tenant
 from services.core.twin import runtime_of
-from services.slack import webhooks
-from services.slack.models import App, OAuthCode, User
+from services.slack import sso, webhooks
+from services.slack.models import App, OAuthCode, SsoSetting, User
 
 ERROR_PAGE = "<!DOCTYPE html><html><body><h1>Oops, something went wrong.</h1><p>{error}</p></body></html>"
 CODE_LIFETIME = 600  # seconds: Slack's codes expire after ten minutes
@@ -80,11 +88,9 @@ def _check_scopes(app: App, bot: list[str], user: list[str]) -> None:
         raise AuthorizeProblem("invalid_scope")
 
 
-def _issue_code(session: Session, tenant: Tenant, app: App, request: Request) -> OAuthCode:
-    params = request.query_params
+def _issue_code(session: Session, tenant: Tenant, app: App, params: Mapping[str, str], installer: User) -> OAuthCode:
     bot, user = scopes(params.get("scope")), scopes(params.get("user_scope"))
     _check_scopes(app, bot, user)
-    installer = _user(session, tenant.id, params.get("dtu_user"))
     ids = tenant.ids
     code = OAuthCode(
         tenant_id=tenant.id,
@@ -114,26 +120,113 @@ def _redirect_uri(app: App, given: str | None) -> str:
     return configured[0]
 
 
+def _error_page(error: str) -> Response:
+    return HTMLResponse(ERROR_PAGE.format(error=html.escape(error)), status_code=400)
+
+
+def _app(session: Session, params: Mapping[str, str]) -> App:
+    client_id = params.get("client_id") or ""
+    app = session.exec(select(App).where(App.client_id == client_id, App.deleted == False)).first()  # noqa: E712
+    if app is None:
+        raise AuthorizeProblem("invalid_client_id")
+    return app
+
+
+def _approved(session: Session, tenant: Tenant, app: App, params: Mapping[str, str], installer: User) -> Response:
+    """Slack's redirect after "Allow": a code for `installer` (and the request's state) to `redirect_uri`."""
+    target = _redirect_uri(app, params.get("redirect_uri"))
+    state = {"state": params["state"]} if "state" in params else {}
+    code = _issue_code(session, tenant, app, params, installer)
+    return _redirect(target, {"code": code.code, **state})
+
+
 async def authorize(request: Request) -> Response:
     runtime = runtime_of(request)
     request.state.dtu_operation = "oauth.v2.authorize"
     params = request.query_params
     try:
         with runtime.store.session() as session:
-            client_id = params.get("client_id") or ""
-            app = session.exec(select(App).where(App.client_id == client_id, App.deleted == False)).first()  # noqa: E712
-            if app is None:
-                raise AuthorizeProblem("invalid_client_id")
+            app = _app(session, params)
             request.state.dtu_tenant = app.tenant_id
             target = _redirect_uri(app, params.get("redirect_uri"))
             state = {"state": params["state"]} if "state" in params else {}
             if params.get("dtu_deny") in ("1", "true"):
                 return _redirect(target, {"error": "access_denied", **state})
-            code = _issue_code(session, runtime.tenants.get(app.tenant_id), app, request)
-            return _redirect(target, {"code": code.code, **state})
+            single_sign_on = None if params.get("dtu_user") else sso.setting(session, app.tenant_id)
+            if single_sign_on is None:
+                tenant = runtime.tenants.get(app.tenant_id)
+                return _approved(session, tenant, app, params, _user(session, tenant.id, params.get("dtu_user")))
+            # Problems Slack shows before anyone signs in are shown before the trip to the IdP.
+            _check_scopes(app, scopes(params.get("scope")), scopes(params.get("user_scope")))
+            session.expunge(single_sign_on)
+        return await _to_identity_provider(request, single_sign_on)
     except AuthorizeProblem as problem:
-        return HTMLResponse(ERROR_PAGE.format(error=html.escape(problem.error)), status_code=400)
+        return _error_page(problem.error)
+
+
+async def _to_identity_provider(request: Request, single_sign_on: SsoSetting) -> Response:
+    runtime = runtime_of(request)
+    try:
+        metadata = await sso.discover(single_sign_on.issuer)
+    except sso.SsoFailed:
+        return _error_page("sso_failed")
+    now = int(runtime.tenants.get(single_sign_on.tenant_id).clock.time())
+    with runtime.store.session() as session:
+        url = sso.begin(session, single_sign_on, metadata, request.url.query, runtime.base_url, now)
+    return RedirectResponse(url, status_code=302)
+
+
+async def sso_callback(request: Request) -> Response:
+    """Where the IdP sends the browser back: the member it signed in installs the app."""
+    runtime = runtime_of(request)
+    request.state.dtu_operation = "oauth.v2.authorize"
+    params = request.query_params
+    with runtime.store.session() as session:
+        login = sso.take_login(session, params.get("state") or "")
+        single_sign_on = sso.setting(session, login.tenant_id) if login is not None else None
+    if login is None or single_sign_on is None:
+        return _error_page("invalid_state")
+    request.state.dtu_tenant = login.tenant_id
+    tenant = runtime.tenants.get(login.tenant_id)
+    now = int(tenant.clock.time())
+    if login.expires <= now:
+        return _error_page("expired_state")
+    if params.get("error") or not params.get("code"):
+        # The IdP refused (e.g. the person is not assigned to the Slack app in Okta).
+        return _error_page(params.get("error") or "access_denied")
+    try:
+        claims = await sso.finish(single_sign_on, login, params["code"], runtime.base_url, now)
+    except sso.SsoFailed:
+        return _error_page("sso_failed")
+    original = dict(parse_qsl(login.query, keep_blank_values=True))
+    try:
+        with runtime.store.session() as session:
+            app = _app(session, original)
+            member = _member_by_email(session, tenant.id, claims.get("email"))
+            return _approved(session, tenant, app, original, member)
+    except AuthorizeProblem as problem:
+        return _error_page(problem.error)
+
+
+def _member_by_email(session: Session, tenant_id: str, email: object) -> User:
+    """The Slack member the IdP vouched for: same email (Slack compares emails case-insensitively)."""
+    if not isinstance(email, str) or not email:
+        raise AuthorizeProblem("user_not_found")
+    query = select(User).where(
+        User.tenant_id == tenant_id,
+        func.lower(User.email) == email.lower(),
+        User.is_bot == False,  # noqa: E712
+    )
+    rows = session.exec(query.order_by(col(User.deleted))).all()
+    if not rows:
+        raise AuthorizeProblem("user_not_found")
+    if rows[0].deleted:
+        raise AuthorizeProblem("account_inactive")
+    return rows[0]
 
 
 def routes() -> list[BaseRoute]:
-    return [Route("/oauth/v2/authorize", authorize, methods=["GET"])]
+    return [
+        Route("/oauth/v2/authorize", authorize, methods=["GET"]),
+        Route(sso.CALLBACK_PATH, sso_callback, methods=["GET"]),
+    ]

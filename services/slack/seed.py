@@ -4,12 +4,14 @@
 users:     [{name: alice, real_name: Alice Doe, email: alice@example.com, title: Engineer, is_admin: false}]
 channels:  [{name: eng, is_private: false, members: [alice, admin], topic: ..., purpose: ...}]
 messages:  [{channel: eng, user: alice, text: hello}]
+sso:       {issuer: http://okta.example/oauth2/default, client_id: 0oa..., client_secret: ...}
 ```
 Users are referred to by name or email, channels by name. Users and channels may carry an
 explicit `id`; users an `external_id` (SCIM externalId, e.g. the Okta id) and `deleted`.
 A channel whose name exists is an error, unless it says `if_exists: join`: then its members
 join the existing channel (e.g. #general, which every workspace has) and a given topic or
-purpose replaces the channel's.
+purpose replaces the channel's. `sso` (a DTU setting) makes members sign in to the install page
+through an OIDC app of an Okta org (services/slack/sso.py); `sso: null` removes it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlmodel import Session, select
 from services.core.bulk import insert_rows
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
+from services.slack import sso
 from services.slack.models import Conversation, Member, Message, Team, User
 
 
@@ -154,6 +157,15 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
             )
         )
         created["messages"].append(ts)
+    if "sso" in document:
+        spec = document["sso"]
+        if spec is not None and not isinstance(spec, dict):
+            raise SeedError("sso must be an object or null")
+        try:
+            sso.configure(session, tenant.id, spec)
+        except ValueError as problem:
+            raise SeedError(str(problem)) from problem
+        created["sso"] = [spec["issuer"]] if spec else []
     return created
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from services.universe.compile import Targets, compile_universe, okta_document
 from services.universe.fleet import FleetClient
 from services.universe.model import Universe
+from services.universe.sso import connect_slack_sso
 
 if TYPE_CHECKING:
     from services.core.twin import TwinRuntime
@@ -50,6 +51,9 @@ def apply_universe(universe: Universe, fleet: FleetClient, tenant: str, *, repla
     if "okta" in twins:
         targets = Targets.from_credentials(credentials.get("slack"), credentials.get("google"))
         created["okta"] = fleet.seed("okta", tenant, okta_document(universe, targets))
+        if "slack" in twins:
+            # Members sign in to Slack through the Okta org (an OIDC app read back from Okta's API).
+            created["slack_sso"] = connect_slack_sso(fleet, tenant, credentials["okta"], credentials["slack"])
     return {
         "tenant": tenant,
         "seconds": round(time.perf_counter() - started, 3),
