@@ -22,7 +22,9 @@ from services.core.tls import TlsFiles, files_for
 from services.fleet import TwinEntry, select
 from services.universe.apply import apply_in_process
 from services.universe.cli import load_or_fail, universe_group
+from services.universe.fleet import FleetClient
 from services.universe.model import Universe
+from services.universe.sso import wire_when_listening
 
 # `--tls` on every command that talks to the fleet: an https fleet is reached (and trusted) as such.
 _tls_option = click.option(
@@ -131,6 +133,11 @@ def up(
         app = build_app(entry.spec(), s)
         served.append(Served(entry.name, app, s.host, s.port, certificate))
     universe_line = _load_universe(universe, {item.service: item.app.state.runtime for item in served})
+    if universe is not None:
+        # Okta's OIDC apps for Slack's and Google's sign-in go through Okta's API: once the servers listen.
+        verify = next((c.client_context() for c in certificates if c is not None), True)
+        urls = {item.service: s.base_url for item, s in zip(served, settings, strict=True)}
+        wire_when_listening(FleetClient(urls, verify))
     click.echo(f"DTU fleet ready in {time.perf_counter() - started:.2f}s")
     if universe_line:
         click.echo(universe_line)

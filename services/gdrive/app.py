@@ -15,7 +15,7 @@ from services.core.app import build_app
 from services.core.credentials import CredentialCache
 from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
-from services.gdrive import api, discovery, oauth, push  # noqa: F401  (api registers the REST routes)
+from services.gdrive import api, discovery, oauth, push, signin  # noqa: F401  (api registers the REST routes)
 from services.gdrive.credentials import lookup_principal
 from services.gdrive.directory import api as _directory_api  # noqa: F401  (Admin SDK Directory routes)
 from services.gdrive.endpoint import render_error, routes
@@ -27,7 +27,7 @@ DEFAULT_PORT = 4104
 
 
 def all_routes() -> Sequence[BaseRoute]:
-    return [*oauth.routes(), *discovery.routes(), *routes()]
+    return [*oauth.routes(), *signin.routes(), *discovery.routes(), *routes()]
 
 
 def attach(runtime: TwinRuntime) -> None:

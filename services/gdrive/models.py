@@ -97,6 +97,48 @@ class RefreshToken(GdriveModel, table=True):
     created: float = 0.0
 
 
+class AuthCode(GdriveModel, table=True):
+    """An authorization code from `/o/oauth2/auth`, single-use, until the token endpoint redeems it."""
+
+    __tablename__ = "gdrive_auth_code"
+    __table_args__ = (Index("ix_gdrive_auth_code_hash", "code_hash", unique=True),)
+    tenant_id: str = Field(primary_key=True)
+    code_hash: str = Field(primary_key=True)
+    client_id: str
+    user_id: str
+    scopes: list[str] = json_column()
+    redirect_uri: str = ""
+    code_challenge: str = ""  # PKCE (S256 or plain, as the request said)
+    code_challenge_method: str = ""
+    offline: bool = False  # access_type=offline: the exchange also returns a refresh token
+    expires: float = 0.0
+
+
+class SsoSetting(GdriveModel, table=True):
+    """The Workspace domain's single sign-on: an OIDC web app in an Okta org (a DTU setting, seed key `sso`).
+
+    One row per tenant; none means users sign in to Google directly.
+    """
+
+    __tablename__ = "gdrive_sso_setting"
+    tenant_id: str = Field(primary_key=True)
+    issuer: str
+    client_id: str
+    client_secret: str
+
+
+class SsoLogin(GdriveModel, table=True):
+    """A sign-in sent to the identity provider: what the callback needs to resume the authorization."""
+
+    __tablename__ = "gdrive_sso_login"
+    tenant_id: str = Field(primary_key=True)
+    state: str = Field(primary_key=True)  # random, so unique across tenants
+    query: str  # the original /o/oauth2/auth query string
+    code_verifier: str
+    nonce: str
+    expires: float = 0.0
+
+
 class AccessToken(GdriveModel, table=True):
     """An OAuth 2.0 access token the twin issued (stored hashed), valid for an hour."""
 

@@ -3,7 +3,8 @@
 Service-account keys carry `token_uri`; google-auth POSTs a JWT-bearer grant there
 (`assertion` signed RS256 with the key, `aud` always Google's real token URL, `scope`,
 and `sub` for domain-wide delegation). Authorized-user credentials POST a
-`refresh_token` grant with the OAuth client's id and secret. Answers and errors are
+`refresh_token` grant with the OAuth client's id and secret; an app that sent a user through
+`/o/oauth2/auth` (signin.py) POSTs an `authorization_code` grant. Answers and errors are
 RFC 6749 JSON, worded as Google words them.
 """
 
@@ -27,6 +28,7 @@ from services.core.request_params import merged_params
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime, runtime_of
 from services.gdrive import scopes as scope_names
+from services.gdrive import signin
 from services.gdrive.credentials import TOKEN_PREFIX, token_hash
 from services.gdrive.errors import OAuthError
 from services.gdrive.models import AccessToken, OAuthClient, RefreshToken, ServiceAccount, User
@@ -160,14 +162,48 @@ def jwt_bearer(runtime: TwinRuntime, params: dict[str, Any]) -> dict[str, Any]:
         )
 
 
-def refresh_grant(runtime: TwinRuntime, params: dict[str, Any], request: Request) -> dict[str, Any]:
+def _authenticated_client(session: Session, params: dict[str, Any], request: Request) -> OAuthClient:
+    """The OAuth client of client_secret_basic or client_secret_post credentials."""
     client_id, client_secret = _client_credentials(params, request)
+    client = session.exec(select(OAuthClient).where(OAuthClient.client_id == client_id)).first()
+    if client is None:
+        raise OAuthError("invalid_client", "The OAuth client was not found.", status=401)
+    if client.secret_hash != token_hash(client_secret):
+        raise OAuthError("invalid_client", "Unauthorized", status=401)
+    return client
+
+
+def code_grant(runtime: TwinRuntime, params: dict[str, Any], request: Request) -> dict[str, Any]:
+    """`grant_type=authorization_code`: tokens for the user who approved the code (and a refresh token if offline)."""
     with runtime.store.session() as session:
-        client = session.exec(select(OAuthClient).where(OAuthClient.client_id == client_id)).first()
-        if client is None:
-            raise OAuthError("invalid_client", "The OAuth client was not found.", status=401)
-        if client.secret_hash != token_hash(client_secret):
-            raise OAuthError("invalid_client", "Unauthorized", status=401)
+        client = _authenticated_client(session, params, request)
+        code = signin.redeem(session, runtime, client, params)
+        user = session.get(User, (code.tenant_id, code.user_id))
+        if user is None or user.suspended:
+            raise OAuthError("invalid_grant", "Bad Request")
+        tenant = runtime.tenants.get(code.tenant_id)
+        granted = list(code.scopes or [])
+        answer = issue(session, tenant, client_id=client.client_id, user_id=user.id, granted=granted)
+        answer["scope"] = " ".join(granted)
+        if code.offline:
+            refresh = "1//0" + tenant.ids.draw(96, ALNUM + "-_")
+            session.add(
+                RefreshToken(
+                    tenant_id=tenant.id,
+                    token_hash=token_hash(refresh),
+                    client_id=client.client_id,
+                    user_id=user.id,
+                    scopes=granted,
+                    created=tenant.clock.time(),
+                )
+            )
+            answer["refresh_token"] = refresh
+        return answer
+
+
+def refresh_grant(runtime: TwinRuntime, params: dict[str, Any], request: Request) -> dict[str, Any]:
+    with runtime.store.session() as session:
+        client = _authenticated_client(session, params, request)
         refresh = session.get(RefreshToken, (client.tenant_id, token_hash(str(params.get("refresh_token") or ""))))
         if refresh is None or refresh.client_id != client.client_id:
             raise OAuthError("invalid_grant", "Bad Request")
@@ -198,7 +234,7 @@ def _client_credentials(params: dict[str, Any], request: Request) -> tuple[str, 
 
 
 async def token(request: Request) -> Response:
-    """POST /token: the JWT-bearer and refresh-token grants."""
+    """POST /token: the JWT-bearer, refresh-token and authorization-code grants."""
     request.state.dtu_operation = "oauth2.token"
     runtime = runtime_of(request)
     params = await merged_params(request, runtime.settings.max_body_bytes)
@@ -207,6 +243,8 @@ async def token(request: Request) -> Response:
         answer = jwt_bearer(runtime, params)
     elif grant == "refresh_token":
         answer = refresh_grant(runtime, params, request)
+    elif grant == "authorization_code":
+        answer = code_grant(runtime, params, request)
     elif not grant:
         raise OAuthError("unsupported_grant_type", "Invalid grant_type: ")
     else:

@@ -20,6 +20,9 @@ in the user's Directory profile (services/gdrive/directory/models.py) when the t
 `domain: acme.test` makes that the Workspace's primary domain: the administrator's address
 moves into it (admin@acme.test; the tenant's credentials follow), as when a company signs up
 with its own domain. Directory users the API inserts must be in the primary domain.
+
+`sso: {issuer, client_id, client_secret}` (an OIDC web app in an Okta org) makes the domain sign
+its users in through that org at `/o/oauth2/auth` (services/gdrive/signin.py); `sso: null` removes it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from sqlmodel import Session, select
 
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
-from services.gdrive import ids
+from services.gdrive import ids, signin
 from services.gdrive.domain import content as blobs
 from services.gdrive.domain import items
 from services.gdrive.ids import from_hex
@@ -257,6 +260,8 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
     if document.get("domain") is not None:
         seeder.move_to_domain(runtime, document["domain"])
         created["admin_email"] = seeder.admin.email
+    if "sso" in document:
+        signin.configure_sso(session, tenant.id, document["sso"])
     for spec in _list(document, "users"):
         user = seeder.add_user(spec)
         created["users"][user.email] = user.id

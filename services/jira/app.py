@@ -15,6 +15,7 @@ from services.jira.credentials import lookup_principal
 from services.jira.endpoint import render_error, routes
 from services.jira.models import METADATA
 from services.jira.provision import default_credentials, provision
+from services.jira.scim import routes as scim_routes
 from services.jira.seed import seed
 from services.jira.webhooks import WebhookBus
 
@@ -22,7 +23,7 @@ DEFAULT_PORT = 4102
 
 
 def all_routes() -> Sequence[BaseRoute]:
-    return [*routes()]
+    return [*scim_routes(), *routes()]
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -53,6 +54,9 @@ SPEC = TwinSpec(
         "DTU_JIRA_EMAIL": creds["email"],
         "DTU_JIRA_API_TOKEN": creds["api_token"],
         "DTU_JIRA_ACCOUNT_ID": creds["account_id"],
+        # Atlassian's user provisioning (SCIM) API: the directory URL and its API key.
+        **({"DTU_JIRA_SCIM_URL": creds["scim_url"]} if creds.get("scim_url") else {}),
+        **({"DTU_JIRA_SCIM_TOKEN": creds["scim_token"]} if creds.get("scim_token") else {}),
     },
 )
 

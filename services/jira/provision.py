@@ -19,6 +19,7 @@ from services.core.twin import TwinRuntime
 from services.jira.credentials import token_hash
 from services.jira.domain.directory import DEFAULT_GROUPS, PRODUCT_USERS
 from services.jira.models import ApiToken, Group, GroupMember, User
+from services.jira.scim_models import ScimDirectory
 
 ADMIN_EMAIL = "admin@example.com"
 MEMBER_EMAIL = "member@example.com"
@@ -33,12 +34,26 @@ def fixed_default_secrets() -> dict[str, str]:
         "account_id": d("jira", "default", "admin-account", length=24),
         "member_account_id": d("jira", "default", "member-account", length=24),
         "member_api_token": TOKEN_PREFIX + d("jira", "default", "member-api-token", length=52),
+        "scim_directory_id": _uuid_shape(d("jira", "default", "scim-directory", length=32)),
+        "scim_token": d("jira", "default", "scim-api-key", length=64),
     }
 
 
+def _uuid_shape(hex32: str) -> str:
+    """Atlassian directory ids are UUIDs."""
+    h = hex32.lower()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def scim_url(base_url: str, directory_id: str) -> str:
+    return f"{base_url}/scim/directory/{directory_id}"
+
+
 def default_credentials(settings: TwinSettings) -> dict[str, Any]:
+    secrets = fixed_default_secrets()
     return {
-        **fixed_default_secrets(),
+        **secrets,
+        "scim_url": scim_url(settings.base_url, secrets["scim_directory_id"]),
         "url": settings.base_url,
         "email": ADMIN_EMAIL,
         "member_email": MEMBER_EMAIL,
@@ -56,6 +71,8 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
             "account_id": ids.draw(24, LOWER_HEX),
             "member_account_id": ids.draw(24, LOWER_HEX),
             "member_api_token": TOKEN_PREFIX + ids.draw(52, ALNUM),
+            "scim_directory_id": ids.uuid4(),
+            "scim_token": ids.draw(64, ALNUM),
         }
     session.add(
         User(
@@ -95,6 +112,15 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
             created=now,
         )
     )
+    # The organization's identity-provider directory (Atlassian's user provisioning API).
+    session.add(
+        ScimDirectory(
+            tenant_id=tenant.id,
+            id=secrets["scim_directory_id"],
+            token_hash=token_hash(secrets["scim_token"]),
+            created=now,
+        )
+    )
     # The default groups: site administration, Jira administration and product access.
     for name in DEFAULT_GROUPS:
         group = Group(tenant_id=tenant.id, id=ids.uuid4(), name=name, lower_name=name, created=now)
@@ -112,4 +138,6 @@ def provision(session: Session, tenant: Tenant, runtime: TwinRuntime) -> dict[st
         "member_email": MEMBER_EMAIL,
         "member_account_id": secrets["member_account_id"],
         "member_api_token": secrets["member_api_token"],
+        "scim_url": scim_url(runtime.base_url, secrets["scim_directory_id"]),
+        "scim_token": secrets["scim_token"],
     }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from services.universe.compile import Targets, compile_universe, okta_document
 from services.universe.fleet import FleetClient
 from services.universe.model import Universe
-from services.universe.sso import connect_slack_sso
+from services.universe.sso import connect_all
 
 if TYPE_CHECKING:
     from services.core.twin import TwinRuntime
@@ -49,11 +49,12 @@ def apply_universe(universe: Universe, fleet: FleetClient, tenant: str, *, repla
         # The Google seed moved the administrator into the company's domain: read the credentials again.
         credentials["google"] = (fleet.tenant("google", tenant) or {}).get("credentials") or {}
     if "okta" in twins:
-        targets = Targets.from_credentials(credentials.get("slack"), credentials.get("google"))
+        targets = Targets.from_credentials(credentials.get("slack"), credentials.get("google"), credentials.get("jira"))
         created["okta"] = fleet.seed("okta", tenant, okta_document(universe, targets))
-        if "slack" in twins:
-            # Members sign in to Slack through the Okta org (an OIDC app read back from Okta's API).
-            created["slack_sso"] = connect_slack_sso(fleet, tenant, credentials["okta"], credentials["slack"])
+        # People sign in to Slack and Google through the Okta org (OIDC apps read back from Okta's API).
+        created.update(
+            connect_all(fleet, tenant, {n: credentials[n] for n in ("okta", "slack", "google") if n in twins})
+        )
     return {
         "tenant": tenant,
         "seconds": round(time.perf_counter() - started, 3),
@@ -77,7 +78,8 @@ def apply_in_process(universe: Universe, runtimes: dict[str, TwinRuntime], tenan
         if name == "okta":
             credentials = {n: r.tenants.get(tenant).credentials for n, r in runtimes.items()}
             documents["okta"] = okta_document(
-                universe, Targets.from_credentials(credentials.get("slack"), credentials.get("google"))
+                universe,
+                Targets.from_credentials(credentials.get("slack"), credentials.get("google"), credentials.get("jira")),
             )
         runtime = runtimes[name]
         record = runtime.tenants.get(tenant)

@@ -3,7 +3,8 @@
 What each twin receives (the twins' seed.py files document the formats):
 - okta: groups (explicit ids), users (explicit ids, profile with title/department/manager,
   password, status, group names) and the apps with their provisioning connections and app users
-  linked to the target accounts (externalId = Slack user id / Google user id, SYNCHRONIZED);
+  linked to the target accounts (externalId = Slack user id / Google user id / Jira accountId for
+  Atlassian Cloud, SYNCHRONIZED);
 - slack: users (explicit ids, `external_id` = Okta id, deactivated unless active) and channels
   (members; existing channels such as #general are joined rather than created);
 - jira: accounts (explicit accountIds, inactive unless active, user property `okta` = {"id": okta id}),
@@ -33,11 +34,15 @@ class Targets:
     google_url: str | None = None
     google_service_account: dict[str, Any] | None = None
     google_subject: str | None = None
+    jira_scim_url: str | None = None  # Atlassian's user provisioning directory (the Jira twin serves it)
+    jira_scim_token: str | None = None
 
     @classmethod
-    def from_credentials(cls, slack: dict[str, Any] | None, google: dict[str, Any] | None) -> Targets:
+    def from_credentials(
+        cls, slack: dict[str, Any] | None, google: dict[str, Any] | None, jira: dict[str, Any] | None = None
+    ) -> Targets:
         """From the tenants' credentials as the control planes return them."""
-        slack, google = slack or {}, google or {}
+        slack, google, jira = slack or {}, google or {}, jira or {}
         slack_api = str(slack.get("url") or "")
         return cls(
             slack_url=slack_api.removesuffix("/").removesuffix("/api") or None,
@@ -45,6 +50,8 @@ class Targets:
             google_url=google.get("url"),
             google_service_account=google.get("service_account"),
             google_subject=google.get("admin_email"),
+            jira_scim_url=jira.get("scim_url"),
+            jira_scim_token=jira.get("scim_token"),
         )
 
 
@@ -107,7 +114,7 @@ def _okta_apps(universe: Universe, targets: Targets) -> list[dict[str, Any]]:
             "label": app.label,
             "groups": [okta_group_name(universe, g) for g in app.assign.groups],
         }
-        # Slack and Google Workspace provision to their twins: their accounts exist already (the
+        # Slack, Google Workspace and Atlassian Cloud provision to their twins: their accounts exist already (the
         # universe loads them), so Okta starts with the links made, as after a completed import.
         if app.handle == "slack" and targets.slack_url and targets.slack_token:
             spec["provisioning"] = {"target": "slack", "baseUrl": targets.slack_url, "token": targets.slack_token}
@@ -120,6 +127,14 @@ def _okta_apps(universe: Universe, targets: Targets) -> list[dict[str, Any]]:
                 "subject": targets.google_subject,
             }
             spec["users"] = [{"login": p.email, "externalId": p.google_id} for p in assigned.values()]
+        elif app.handle == "atlassian" and targets.jira_scim_url and targets.jira_scim_token:
+            # Atlassian Cloud: the directory's SCIM user id is the Jira accountId in the twin.
+            spec["provisioning"] = {
+                "target": "jira",
+                "baseUrl": targets.jira_scim_url,
+                "token": targets.jira_scim_token,
+            }
+            spec["users"] = [{"login": p.email, "externalId": p.jira_account_id} for p in assigned.values()]
         else:
             direct = [universe.person(h) for h in app.assign.people]
             spec["users"] = [{"login": p.email, "externalId": p.email} for p in direct]

@@ -130,6 +130,7 @@ def generate_universe(people: int, seed: int) -> dict[str, Any]:
         "apps": [
             {"handle": "slack", "label": "Slack", "assign": {"groups": ["everyone"]}},
             {"handle": "google", "label": "Google Workspace", "assign": {"groups": ["everyone"]}},
+            {"handle": "atlassian", "label": "Atlassian Cloud", "assign": {"groups": ["everyone"]}},
         ],
         "slack": {"channels": _channels(persons)},
         "jira": {"projects": _projects(persons)},

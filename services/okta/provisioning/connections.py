@@ -1,10 +1,14 @@
 """An app's default provisioning connection: which target, how Okta authenticates, ENABLED or not.
 
 Okta's OIN apps know their vendor: the app named `slack` provisions through Slack's SCIM
-API, the app named `google` through Google's Admin SDK Directory API. Real Okta knows the
+API, the app named `google` through Google's Admin SDK Directory API, the app named
+`atlassian` through Atlassian's user provisioning (SCIM 2.0) API. Real Okta knows the
 vendor's URL; DTU takes it as `baseUrl` (a field Okta's connection already has).
 
 - Slack: `{"profile": {"authScheme": "TOKEN", "token": <SCIM-capable user token>}, "baseUrl": ...}`
+- Atlassian Cloud (app `atlassian`, target twin `jira`): `{"profile": {"authScheme": "TOKEN",
+  "token": <directory API key>}, "baseUrl": <directory base URL .../scim/directory/{id}>}`,
+  the two values Atlassian's admin hub gives when an identity provider is connected.
 - Google: Okta's connection is OAUTH2, authorized by a Workspace admin in a browser. DTU's
   stand-in: `{"profile": {"authScheme": "OAUTH2", "serviceAccount": <key JSON>, "subject":
   <admin email>}, "baseUrl": ...}`: a service account with domain-wide delegation acting as
@@ -20,8 +24,8 @@ from services.okta.errors import validation
 from services.okta.models import App, AppConnection
 
 # OIN app name -> target twin.
-TARGETS = {"slack": "slack", "google": "google"}
-AUTH_SCHEMES = {"slack": "TOKEN", "google": "OAUTH2"}
+TARGETS = {"slack": "slack", "google": "google", "atlassian": "jira"}
+AUTH_SCHEMES = {"slack": "TOKEN", "google": "OAUTH2", "jira": "TOKEN"}
 SERVICE_ACCOUNT_KEYS = ("client_email", "private_key", "token_uri")
 
 

@@ -39,6 +39,7 @@ from services.core.twin import TwinRuntime
 from services.okta import syslog
 from services.okta.models import App, AppConnection, AppUser, ProvisioningPush, User
 from services.okta.provisioning import connections, triggers
+from services.okta.provisioning.atlassian import AtlassianTarget
 from services.okta.provisioning.google import GoogleTarget
 from services.okta.provisioning.job import Job, Outcome, Refused, Unavailable
 from services.okta.provisioning.slack import SlackTarget
@@ -66,6 +67,7 @@ Target = Callable[[httpx.AsyncClient, Job], Awaitable[Outcome]]
 TARGETS: dict[str, Target] = {
     "slack": lambda client, job: SlackTarget(client, job).push(),
     "google": lambda client, job: GoogleTarget(client, job).push(),
+    "jira": lambda client, job: AtlassianTarget(client, job).push(),
 }
 syslog.DISPLAY_MESSAGES.update(MESSAGES)
 

@@ -6,6 +6,7 @@ Used by the Okta seed (the universe loader). A spec:
 {"name": "slack", "label": "Slack",
  "provisioning": {"target": "slack", "baseUrl": "http://127.0.0.1:4103", "token": "xoxp-..."},
  # or {"target": "google", "baseUrl": ..., "serviceAccount": {...key JSON...}, "subject": "admin@acme.test"}
+ # or {"target": "jira", "baseUrl": <Jira twin>/scim/directory/<id>, "token": <directory API key>} (app "atlassian")
  "groups": ["Everyone"],                                   # group names, assigned to the app
  "users": [{"login": "alice@acme.test", "externalId": "U0123"}]}   # already provisioned
 ```
@@ -42,6 +43,8 @@ def _sign_on(name: str, base_url: str) -> dict[str, Any]:
     """The SAML settings the OIN app would carry (Slack's and Google's ACS URLs and audiences)."""
     if name == "google":
         return {"ssoAcsUrl": "https://www.google.com/acs", "audience": "google.com"}
+    if name == "atlassian":
+        return {"ssoAcsUrl": "https://auth.atlassian.com/login/callback", "audience": "https://auth.atlassian.com"}
     return {"ssoAcsUrl": f"{base_url or 'https://slack.com'}/sso/saml", "audience": "https://slack.com"}
 
 

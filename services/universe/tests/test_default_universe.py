@@ -15,7 +15,7 @@ def test_the_default_universe_loads_into_every_twin(fleet: FleetClient) -> None:
         created = loaded.result["created"]
         assert len(created["okta"]["users"]) == len(created["slack"]["users"]) == 300
         assert len(created["jira"]["users"]) == len(created["google"]["users"]) == 300
-        assert [a["label"] for a in created["okta"]["apps"]] == ["Slack", "Google Workspace"]
+        assert [a["label"] for a in created["okta"]["apps"]] == ["Slack", "Google Workspace", "Atlassian Cloud"]
         assert {a["linked"] for a in created["okta"]["apps"]} == {300}
         assert created["jira"]["projects"] == ["ACC", "ENG", "OPS"]
         slack = loaded.credentials("slack")

@@ -26,7 +26,7 @@ def test_a_generated_company_is_valid_and_plausible() -> None:
     assert all("managers" in universe.person(m).groups for m in managers)
     assert universe.person("alice").groups == ("engineering", "db-admins")
     assert {p.key for p in universe.jira.projects} == {"ACC", "ENG", "OPS"}
-    assert [a.label for a in universe.apps] == ["Slack", "Google Workspace"]
+    assert [a.label for a in universe.apps] == ["Slack", "Google Workspace", "Atlassian Cloud"]
 
 
 def test_tiny_universes_are_valid() -> None:

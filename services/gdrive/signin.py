@@ -1,0 +1,309 @@
+"""Google's OAuth 2.0 authorization endpoint (`/o/oauth2/auth`, `/o/oauth2/v2/auth`) and the code grant.
+
+There is no browser in a twin: without single sign-on the request is approved at once, as
+the user named by the twin-only `dtu_user` parameter or by `login_hint` (an email or a
+Directory user id), else the domain's first administrator, and answered with Google's 302 to
+`redirect_uri?state=..&code=..&scope=..`. The tenant's OAuth client is a Desktop-app client,
+so `redirect_uri` must be a loopback URL (any port), as Google requires of such clients;
+anything else is Google's `redirect_uri_mismatch` page.
+
+A domain with SSO (the DTU seed key `sso`: an OIDC web app in an Okta org) sends a request
+naming no `dtu_user` to Okta's sign-in page first (services/core/oidc_client.py); Okta sends
+the browser back to `/sso/okta/callback`, which verifies the ID token and continues as the
+Directory user of that email. A suspended user gets Google's error page, an unknown one too.
+
+`grant_type=authorization_code` at the token endpoint redeems the code once (PKCE checked,
+`redirect_uri` compared), returning a refresh token when the request said `access_type=offline`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from services.core import oidc_client
+from services.core.ids import ALNUM
+from services.core.tenants import Tenant
+from services.core.twin import TwinRuntime, runtime_of
+from services.gdrive import scopes as scope_names
+from services.gdrive.credentials import token_hash
+from services.gdrive.errors import OAuthError
+from services.gdrive.models import AuthCode, OAuthClient, SsoLogin, SsoSetting, User
+
+CALLBACK_PATH = "/sso/okta/callback"
+CODE_LIFETIME = 600  # seconds: Google's authorization codes are short-lived
+LOGIN_LIFETIME = 600  # seconds a sign-in may take at the IdP
+CODE_PREFIX = "4/0A"  # Google's authorization codes start so
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Error {status}: {error}</title></head><body>"
+    "<h1>{heading}</h1><p>{detail}</p><p>Error {status}: {error}</p></body></html>"
+)
+
+
+class AuthorizeProblem(Exception):
+    """What Google shows on its own page instead of redirecting (the client or its redirect cannot be trusted)."""
+
+    def __init__(self, error: str, detail: str, status: int = 400, heading: str = "Access blocked") -> None:
+        super().__init__(error)
+        self.error, self.detail, self.status, self.heading = error, detail, status, heading
+
+
+def _page(problem: AuthorizeProblem) -> Response:
+    body = PAGE.format(
+        status=problem.status,
+        error=html.escape(problem.error),
+        heading=html.escape(problem.heading),
+        detail=html.escape(problem.detail),
+    )
+    return HTMLResponse(body, status_code=problem.status)
+
+
+# -- the request --------------------------------------------------------------------------------
+def _client(session: Session, params: Mapping[str, str]) -> OAuthClient:
+    client_id = params.get("client_id") or ""
+    if not client_id:
+        raise AuthorizeProblem("invalid_request", "Missing required parameter: client_id")
+    client = session.exec(select(OAuthClient).where(OAuthClient.client_id == client_id)).first()
+    if client is None:
+        raise AuthorizeProblem("invalid_client", "The OAuth client was not found.", status=401)
+    return client
+
+
+def _redirect_uri(params: Mapping[str, str]) -> str:
+    given = params.get("redirect_uri") or ""
+    if not given:
+        raise AuthorizeProblem("invalid_request", "Missing required parameter: redirect_uri")
+    parts = urlsplit(given)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK_HOSTS:
+        raise AuthorizeProblem(
+            "redirect_uri_mismatch",
+            "You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "
+            f"Request details: redirect_uri={given}",
+        )
+    return given
+
+
+def _scopes(params: Mapping[str, str]) -> list[str]:
+    requested = scope_names.split(params.get("scope") or "")
+    if not requested:
+        raise AuthorizeProblem("invalid_request", "Missing required parameter: scope")
+    unknown = [s for s in requested if s not in scope_names.KNOWN]
+    if unknown:
+        raise AuthorizeProblem("invalid_scope", f"Some requested scopes were invalid. {{invalid={unknown}}}")
+    return list(dict.fromkeys(requested))
+
+
+def _check(params: Mapping[str, str]) -> list[str]:
+    """Problems Google shows on its page before anyone signs in."""
+    response_type = params.get("response_type") or ""
+    if not response_type:
+        raise AuthorizeProblem("invalid_request", "Required parameter is missing: response_type")
+    if response_type != "code":
+        raise AuthorizeProblem("unsupported_response_type", f"Invalid response_type: {response_type}")
+    method = params.get("code_challenge_method")
+    if method is not None and method not in ("S256", "plain"):
+        raise AuthorizeProblem("invalid_request", "Invalid code_challenge_method value.")
+    return _scopes(params)
+
+
+def _redirect(target: str, values: dict[str, str]) -> Response:
+    separator = "&" if urlsplit(target).query else "?"
+    return RedirectResponse(target + separator + urlencode(values), status_code=302)
+
+
+def _user(session: Session, tenant_id: str, wanted: str | None) -> User:
+    people = select(User).where(User.tenant_id == tenant_id, User.kind == "user")
+    if wanted:
+        row = session.get(User, (tenant_id, wanted)) or session.exec(people.where(User.email == wanted.lower())).first()
+    else:
+        row = session.exec(people.order_by(col(User.is_admin).desc(), col(User.created))).first()
+    if row is None or row.kind != "user":
+        raise AuthorizeProblem(
+            "access_denied", "Couldn't find your Google Account.", status=403, heading="Sign in failed"
+        )
+    if row.suspended:
+        raise AuthorizeProblem(
+            "access_denied",
+            f"Account disabled: {row.email} has been suspended by your administrator.",
+            status=403,
+            heading="Sign in failed",
+        )
+    return row
+
+
+def _approved(session: Session, tenant: Tenant, client: OAuthClient, params: Mapping[str, str], user: User) -> Response:
+    """Google's redirect after consent: a code (with state and the granted scopes) to `redirect_uri`."""
+    target, granted = _redirect_uri(params), _check(params)
+    code = CODE_PREFIX + tenant.ids.draw(70, ALNUM + "-_")
+    session.add(
+        AuthCode(
+            tenant_id=tenant.id,
+            code_hash=token_hash(code),
+            client_id=client.client_id,
+            user_id=user.id,
+            scopes=granted,
+            redirect_uri=target,
+            code_challenge=params.get("code_challenge") or "",
+            code_challenge_method=(params.get("code_challenge_method") or "plain")
+            if params.get("code_challenge")
+            else "",
+            offline=params.get("access_type") == "offline",
+            expires=tenant.clock.time() + CODE_LIFETIME,
+        )
+    )
+    state = {"state": params["state"]} if "state" in params else {}
+    return _redirect(target, {**state, "code": code, "scope": " ".join(granted)})
+
+
+async def authorize(request: Request) -> Response:
+    runtime = runtime_of(request)
+    request.state.dtu_operation = "oauth2.authorize"
+    params = request.query_params
+    try:
+        with runtime.store.session() as session:
+            client = _client(session, params)
+            request.state.dtu_tenant = client.tenant_id
+            _redirect_uri(params)
+            _check(params)
+            single_sign_on = None if params.get("dtu_user") else session.get(SsoSetting, client.tenant_id)
+            if single_sign_on is None:
+                tenant = runtime.tenants.get(client.tenant_id)
+                wanted = params.get("dtu_user") or params.get("login_hint")
+                return _approved(session, tenant, client, params, _user(session, tenant.id, wanted))
+            session.expunge(single_sign_on)
+        return await _to_identity_provider(runtime, request.url.query, single_sign_on)
+    except AuthorizeProblem as problem:
+        return _page(problem)
+
+
+# -- single sign-on -----------------------------------------------------------------------------
+def configure_sso(session: Session, tenant_id: str, spec: dict[str, Any] | None) -> None:
+    """Set (or, with None, remove) the domain's SSO; `spec` is `{issuer, client_id, client_secret}`."""
+    current = session.get(SsoSetting, tenant_id)
+    if spec is None:
+        if current is not None:
+            session.delete(current)
+        return
+    if not isinstance(spec, dict):
+        raise ValueError("sso must be an object {issuer, client_id, client_secret} or null")
+    client = oidc_client.Client.from_spec(spec)
+    row = current or SsoSetting(tenant_id=tenant_id, issuer="", client_id="", client_secret="")
+    row.issuer, row.client_id, row.client_secret = client.issuer, client.client_id, client.client_secret
+    session.add(row)
+
+
+def _relying_party(sso: SsoSetting) -> oidc_client.Client:
+    return oidc_client.Client(sso.issuer, sso.client_id, sso.client_secret)
+
+
+def _idp_unavailable() -> AuthorizeProblem:
+    return AuthorizeProblem(
+        "access_denied",
+        "Your organization's sign-in service could not be reached.",
+        status=502,
+        heading="Sign in failed",
+    )
+
+
+async def _to_identity_provider(runtime: TwinRuntime, query: str, sso: SsoSetting) -> Response:
+    try:
+        metadata = await oidc_client.discover(sso.issuer)
+    except oidc_client.OidcFailed:
+        return _page(_idp_unavailable())
+    attempt = oidc_client.Attempt()
+    now = runtime.tenants.get(sso.tenant_id).clock.time()
+    with runtime.store.session() as session:
+        session.add(
+            SsoLogin(
+                tenant_id=sso.tenant_id,
+                state=attempt.state,
+                query=query,
+                code_verifier=attempt.code_verifier,
+                nonce=attempt.nonce,
+                expires=now + LOGIN_LIFETIME,
+            )
+        )
+    url = oidc_client.authorize_url(metadata, _relying_party(sso), attempt, runtime.base_url + CALLBACK_PATH)
+    return RedirectResponse(url, status_code=302)
+
+
+async def sso_callback(request: Request) -> Response:
+    """Where the IdP sends the browser back: the user it vouched for is signed in to Google."""
+    runtime = runtime_of(request)
+    request.state.dtu_operation = "oauth2.authorize"
+    params = request.query_params
+    with runtime.store.session() as session:
+        login = session.exec(select(SsoLogin).where(SsoLogin.state == (params.get("state") or ""))).first()
+        if login is not None:
+            session.delete(login)  # single-use: a replayed callback finds nothing
+        sso = session.get(SsoSetting, login.tenant_id) if login is not None else None
+    try:
+        if login is None or sso is None:
+            raise AuthorizeProblem("invalid_request", "The sign-in request is unknown or was already used.")
+        request.state.dtu_tenant = login.tenant_id
+        tenant = runtime.tenants.get(login.tenant_id)
+        now = int(tenant.clock.time())
+        if login.expires <= now:
+            raise AuthorizeProblem("invalid_request", "The sign-in request has expired.")
+        if params.get("error") or not params.get("code"):
+            raise AuthorizeProblem(params.get("error") or "access_denied", "Your organization refused the sign-in.")
+        attempt = oidc_client.Attempt(state=login.state, nonce=login.nonce, code_verifier=login.code_verifier)
+        try:
+            claims = await oidc_client.exchange(
+                _relying_party(sso), attempt, params["code"], runtime.base_url + CALLBACK_PATH, now
+            )
+        except oidc_client.OidcFailed:
+            raise _idp_unavailable() from None
+        email = claims.get("email")
+        original = dict(parse_qsl(login.query, keep_blank_values=True))
+        with runtime.store.session() as session:
+            client = _client(session, original)
+            user = _user(session, tenant.id, email if isinstance(email, str) and email else "\0")
+            return _approved(session, tenant, client, original, user)
+    except AuthorizeProblem as problem:
+        return _page(problem)
+
+
+# -- the token endpoint's authorization_code grant ---------------------------------------------------
+def _verifier_matches(code: AuthCode, verifier: str) -> bool:
+    expected = oidc_client.s256(verifier) if code.code_challenge_method == "S256" else verifier
+    return hmac.compare_digest(expected, code.code_challenge)
+
+
+def redeem(session: Session, runtime: TwinRuntime, client: OAuthClient, params: dict[str, Any]) -> AuthCode:
+    """The code of `params`, used up (whatever the outcome, as Google does), for this client and redirect_uri."""
+    raw = str(params.get("code") or "")
+    if not raw:
+        raise OAuthError("invalid_request", "Missing required parameter: code")
+    code = session.exec(select(AuthCode).where(AuthCode.code_hash == token_hash(raw))).first()
+    if code is None:
+        raise OAuthError("invalid_grant", "Bad Request" if raw.startswith(CODE_PREFIX) else "Malformed auth code.")
+    session.delete(code)
+    session.commit()  # the code is spent even when this attempt fails below
+    verifier = str(params.get("code_verifier") or "")
+    if code.client_id != client.client_id or code.expires <= runtime.tenants.get(code.tenant_id).clock.time():
+        raise OAuthError("invalid_grant", "Bad Request")
+    if str(params.get("redirect_uri") or "") != code.redirect_uri:
+        raise OAuthError("redirect_uri_mismatch", "Bad Request")
+    if code.code_challenge and not verifier:
+        raise OAuthError("invalid_grant", "Missing code verifier.")
+    if code.code_challenge and not _verifier_matches(code, verifier):
+        raise OAuthError("invalid_grant", "Invalid code verifier.")
+    return code
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/o/oauth2/auth", authorize, methods=["GET"]),
+        Route("/o/oauth2/v2/auth", authorize, methods=["GET"]),
+        Route(CALLBACK_PATH, sso_callback, methods=["GET"]),
+    ]
