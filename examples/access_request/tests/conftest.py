@@ -45,7 +45,7 @@ CATALOGUE = {
 }
 
 
-def wait_for(probe: Callable[[], T | None], timeout: float = 15.0, what: str = "condition") -> T:
+def wait_for(probe: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = probe()

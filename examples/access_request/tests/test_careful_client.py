@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from typing import Any
 
 import httpx
@@ -77,10 +76,8 @@ def test_redelivery_is_acknowledged_and_ignored(world: World, service: Service) 
         "issue": {"id": issue_id, "key": ticket.key, "fields": {"project": {"id": world.project_id}}},
         "changelog": {"id": changelog_id, "items": [{"field": "status", "fieldId": "status", "toString": "Approved"}]},
     }
-    started = time.monotonic()
     again = signed(service, payload)
     assert again.status_code == 200 and again.json() == {"queued": False, "job": job["key"]}
-    assert time.monotonic() - started < 1.0
     assert len(service.settled(1)) == 1 and len(world.comments(ticket.key)) == 1
 
 

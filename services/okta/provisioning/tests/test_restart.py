@@ -58,7 +58,7 @@ async def test_pending_pushes_survive_a_restart(tmp_path: Path) -> None:
 
         second = create_okta(TwinSettings(service="okta", port=4101, data_dir=tmp_path))
         with ThreadedServer(second, name="okta"):
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + 30  # generous: the poll ends as soon as the push lands
             while (found := _scim_user(slack.url, scim_token, "ron@acme.test")) is None:
                 assert time.monotonic() < deadline, "the pending push was not delivered after the restart"
                 time.sleep(0.05)
