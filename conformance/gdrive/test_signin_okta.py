@@ -278,7 +278,10 @@ def test_user_suspended_in_google_gets_googles_error_page(
 def test_dtu_user_and_domains_without_sso_skip_the_identity_provider(
     sso: dict[str, str], dtu_okta: Any, dtu_google: Any, browser: Browser
 ) -> None:
-    assert code_for(browser, dtu_google, dtu_user=dtu_google.bob_email)
+    basic = (dtu_google.client_id, dtu_google.client_secret)
+    named = exchange(dtu_google, basic, code=code_for(browser, dtu_google, dtu_user=dtu_google.bob_email))
+    assert named.status_code == 200, named.text
+    assert who(dtu_google, named.json()) == dtu_google.bob_email, "signed in as the named user, without Okta"
     assert dtu_google.control("POST", "/seed", json={"sso": None}).status_code == 200
     assert code_for(browser, dtu_google)  # no SSO any more: approved at once
     bad = dtu_google.control("POST", "/seed", json={"sso": {"issuer": dtu_okta.issuer}})

@@ -185,6 +185,13 @@ def test_dtu_user_and_workspaces_without_sso_skip_the_identity_provider(
 ) -> None:
     named = open_install(browser, dtu_slack, dtu_user="nina")
     assert named.status_code == 302 and named.headers["location"].startswith(REDIRECT + "?")
+    access = WebClient(base_url=dtu_slack.url).oauth_v2_access(
+        client_id=dtu_slack.client_id,
+        client_secret=dtu_slack.client_secret,
+        code=query_of(named.headers["location"])["code"],
+        redirect_uri=REDIRECT,
+    )
+    assert access["authed_user"]["id"] == sso["slack_id"], "installed as the named member, without Okta"
     assert dtu_slack.control("POST", "/seed", json={"sso": None}).status_code == 200
     plain = open_install(browser, dtu_slack)
     assert plain.status_code == 302 and plain.headers["location"].startswith(REDIRECT + "?")
