@@ -351,6 +351,7 @@ async def test_suspend_unsuspend_and_unassign(okta: Client, okta_http: httpx.Cli
     eventually(lambda: active() is True, "reactivated on unsuspension")
     assert okta_http.delete(f"/api/v1/apps/{app_id}/users/{user.id}").status_code == 204
     eventually(lambda: active() is False, "deactivated on unassignment")
+
     # The System Log event is written after the target changed: wait for it too.
     def logged() -> list[tuple[str, str]] | None:
         found = provisioning_events(okta_http, user.id)
