@@ -12,11 +12,11 @@ adopted rather than duplicated. Losing the app deactivates the account (PATCH
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from services.okta.provisioning.job import Job, Outcome, check
+from services.okta.provisioning.job import Job, check
+from services.okta.provisioning.scim_target import ScimTarget
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
 PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -43,45 +43,16 @@ def _active(patch_active: bool) -> dict[str, Any]:
     return {"schemas": [PATCH], "Operations": [{"op": "replace", "path": "active", "value": patch_active}]}
 
 
-class AtlassianTarget:
+class AtlassianTarget(ScimTarget):
     def __init__(self, client: httpx.AsyncClient, job: Job) -> None:
-        self.client = client
-        self.job = job
-        self.base = f"{job.base_url}/Users"
-        self.headers = {"Authorization": f"Bearer {job.token}", "Accept": "application/scim+json"}
+        self.users_url = f"{job.base_url}/Users"
+        super().__init__(client, job)
 
-    async def _find(self) -> dict[str, Any] | None:
-        """The linked account (by externalId, i.e. its SCIM id), else the one whose userName is the email."""
-        if self.job.external_id:
-            response = check(
-                await self.client.get(f"{self.base}/{quote(self.job.external_id)}", headers=self.headers),
-                allow=(404,),
-            )
-            if response.status_code != 404:
-                found: dict[str, Any] = response.json()
-                return found
-        query = {"filter": f'userName eq "{self.job.email}"'}
-        response = check(await self.client.get(self.base, params=query, headers=self.headers))
-        resources = response.json().get("Resources") or []
-        return resources[0] if resources else None
+    def resource(self) -> dict[str, Any]:
+        return _resource(self.job)
 
-    async def push(self) -> Outcome:
-        wants = self.job.wants_active
-        if wants is None:
-            return Outcome(None, self.job.external_id)
-        existing = await self._find()
-        if not wants:
-            if existing is None or not existing.get("active", True):
-                return Outcome(None, existing["id"] if existing else self.job.external_id)
-            url = f"{self.base}/{quote(str(existing['id']))}"
-            check(await self.client.patch(url, json=_active(False), headers=self.headers))
-            return Outcome("deactivate", str(existing["id"]))
-        body = _resource(self.job)
-        if existing is None:
-            response = check(await self.client.post(self.base, json=body, headers=self.headers))
-            return Outcome("push", str(response.json()["id"]))
-        was_active = bool(existing.get("active", True))
-        check(await self.client.put(f"{self.base}/{quote(str(existing['id']))}", json=body, headers=self.headers))
-        if not was_active:
-            return Outcome("reactivate", str(existing["id"]))
-        return Outcome("push_profile" if self.job.external_id == existing["id"] else "push", str(existing["id"]))
+    async def deactivate(self, account_id: str) -> None:
+        check(await self.client.patch(self.user_url(account_id), json=_active(False), headers=self.headers))
+
+    async def update(self, account_id: str, body: dict[str, Any]) -> None:
+        check(await self.client.put(self.user_url(account_id), json=body, headers=self.headers))

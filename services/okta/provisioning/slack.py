@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from services.okta.provisioning.job import Job, Outcome, check
+from services.okta.provisioning.job import Job, check
+from services.okta.provisioning.scim_target import ScimTarget
 
 SCHEMA = "urn:scim:schemas:core:1.0"
 PREFIX = "/scim/v1"
@@ -43,45 +44,21 @@ def _resource(job: Job) -> dict[str, Any]:
     return body
 
 
-class SlackTarget:
+class SlackTarget(ScimTarget):
+    accept = "application/json"
+    match_filter = 'email eq "{email}"'
+
     def __init__(self, client: httpx.AsyncClient, job: Job) -> None:
-        self.client = client
-        self.job = job
-        self.base = f"{job.base_url}{PREFIX}"
-        self.headers = {"Authorization": f"Bearer {job.token}", "Accept": "application/json"}
+        self.users_url = f"{job.base_url}{PREFIX}/Users"
+        super().__init__(client, job)
 
-    async def _find(self) -> dict[str, Any] | None:
-        """The linked account (by externalId, i.e. its Slack id), else one with the user's email."""
-        if self.job.external_id:
-            response = check(
-                await self.client.get(f"{self.base}/Users/{self.job.external_id}", headers=self.headers), allow=(404,)
-            )
-            if response.status_code != 404:
-                found: dict[str, Any] = response.json()
-                return found
-        query = {"filter": f'email eq "{self.job.email}"'}
-        response = check(await self.client.get(f"{self.base}/Users", params=query, headers=self.headers))
-        resources = response.json().get("Resources") or []
-        return resources[0] if resources else None
+    def resource(self) -> dict[str, Any]:
+        return _resource(self.job)
 
-    async def push(self) -> Outcome:
-        wants = self.job.wants_active
-        if wants is None:
-            return Outcome(None, self.job.external_id)
-        existing = await self._find()
-        if not wants:
-            if existing is None or not existing.get("active", True):
-                return Outcome(None, existing["id"] if existing else self.job.external_id)
-            check(await self.client.delete(f"{self.base}/Users/{existing['id']}", headers=self.headers))
-            return Outcome("deactivate", existing["id"])
-        body = _resource(self.job)
-        if existing is None:
-            response = check(await self.client.post(f"{self.base}/Users", json=body, headers=self.headers))
-            return Outcome("push", str(response.json()["id"]))
+    async def deactivate(self, account_id: str) -> None:
+        # Slack's SCIM DELETE deactivates (the member is kept, `deleted: true`).
+        check(await self.client.delete(self.user_url(account_id), headers=self.headers))
+
+    async def update(self, account_id: str, body: dict[str, Any]) -> None:
         body.pop("userName")  # an adopted account keeps its Slack username
-        was_active = bool(existing.get("active", True))
-        check(await self.client.patch(f"{self.base}/Users/{existing['id']}", json=body, headers=self.headers))
-        linked = self.job.external_id == existing["id"]
-        if not was_active:
-            return Outcome("reactivate", existing["id"])
-        return Outcome("push_profile" if linked else "push", existing["id"])
+        check(await self.client.patch(self.user_url(account_id), json=body, headers=self.headers))
