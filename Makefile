@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install up test lint fmt conformance bench test-postgres clean scenarios load
+.PHONY: install chromium up test lint fmt conformance bench test-postgres clean scenarios load
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,20 +15,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## Debian's chromium for the browser tests (conformance/browser), installed with apt-get when missing.
+chromium:
+	bash scripts/ensure-chromium.sh
+
 ## Start the fleet in the foreground (Ctrl-C stops it).
 up: install
 	$(BIN)/dtu up
 
 ## The whole test suite (unit, in-process and conformance through the official SDKs).
-test: install
+test: install chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Conformance only: official SDKs and vendor specs against running twins.
-conformance: install
+conformance: install chromium
 	$(BIN)/python -m pytest conformance $(PYTEST_ARGS)
 
 ## The suite again, with every twin's state in a throwaway PostgreSQL server.
-test-postgres: install
+test-postgres: install chromium
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -41,6 +41,7 @@ def _settings(
     data_dir: str | None = None,
     ports: dict[str, int] | None = None,
     tls: bool | None = None,
+    dev_sign_in: bool | None = None,
 ) -> TwinSettings:
     return TwinSettings.from_env(
         entry.name,
@@ -49,6 +50,7 @@ def _settings(
         data_dir=Path(data_dir) if data_dir else None,
         port=(ports or {}).get(entry.name),
         tls=tls or None,
+        dev_sign_in=dev_sign_in or None,
     )
 
 
@@ -102,6 +104,12 @@ def main() -> None:
     show_default=True,
     help="Universe loaded into the default tenant: a file, 'default' (the shipped one) or 'none'.",
 )
+@click.option(
+    "--dev-sign-in",
+    is_flag=True,
+    default=None,
+    help="Offer one-click sign-in as anyone on every web UI's sign-in page (also DTU_DEV_SIGN_IN=1).",
+)
 @_tls_option
 def up(
     services: str | None,
@@ -110,6 +118,7 @@ def up(
     ports: tuple[str, ...],
     log_level: str,
     universe_file: str,
+    dev_sign_in: bool | None,
     tls: bool | None,
 ) -> None:
     """Start the fleet in the foreground; Ctrl-C stops it."""
@@ -117,7 +126,7 @@ def up(
     universe = None if universe_file.lower() == "none" else load_or_fail(universe_file)
     entries = _entries(services)
     port_map = _parse_ports(ports)
-    settings = [_settings(entry, host, data_dir, port_map, tls) for entry in entries]
+    settings = [_settings(entry, host, data_dir, port_map, tls, dev_sign_in) for entry in entries]
     certificates = [_tls_files(s) for s in settings]
     sockets = []
     try:

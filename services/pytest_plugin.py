@@ -82,8 +82,9 @@ class TwinServer:
         entry = TWINS[service]
         # Bind first: the twin must advertise the port it really listens on (upload URLs, permalinks...).
         sock = bind_socket(service, "127.0.0.1", 0)
+        # Test servers offer the UIs' one-click development sign-in (browser tests sign in as anyone).
         settings = TwinSettings.from_env(
-            service, 0, port=sock.getsockname()[1], host="127.0.0.1", tls=True if tls_dir else None
+            service, 0, port=sock.getsockname()[1], host="127.0.0.1", tls=True if tls_dir else None, dev_sign_in=True
         )
         self.tls: TlsFiles | None = ensure_local_ca(tls_dir) if tls_dir is not None else files_for(settings)
         self.app = build_app(entry.spec(), settings)

@@ -23,6 +23,7 @@ from services.core.store import Store
 from services.core.tables import CoreModel
 from services.core.tenants import DEFAULT_TENANT, TenantRegistry
 from services.core.twin import TwinRuntime, TwinSpec
+from services.core.ui.templates import static_mount
 
 
 class ErrorRenderingMiddleware:
@@ -101,7 +102,7 @@ def build_app(spec: TwinSpec, settings: TwinSettings | None = None) -> Starlette
     control = Router(routes=control_routes())
     app = Starlette(
         # Vendor routes first: they carry the load, the control plane is rarely called.
-        routes=[*spec.routes(), *control.routes],
+        routes=[*spec.routes(), *control.routes, static_mount()],
         middleware=[
             Middleware(DateHeaderMiddleware),
             Middleware(JournalMiddleware, journal=runtime.journal),

@@ -421,6 +421,16 @@ async def set_clock(request: Request) -> JSONResponse:
     return JSONResponse(tenant.clock.state())
 
 
+async def operations(request: Request) -> JSONResponse:
+    """
+    summary: The operation names this twin journals and fault rules match
+    responses:
+      200:
+        description: "`{operations: [name, ...]}`, sorted"
+    """
+    return JSONResponse({"operations": sorted(set(runtime_of(request).spec.operations()))})
+
+
 async def openapi(request: Request) -> Response:
     """
     summary: This control plane's OpenAPI document
@@ -458,6 +468,7 @@ def control_routes() -> list[BaseRoute]:
         Route("/_dtu/clock", set_clock, methods=["POST"]),
         Route("/_dtu/journal", journal, methods=["GET"]),
         Route("/_dtu/journal", clear_journal, methods=["DELETE"]),
+        Route("/_dtu/operations", operations, methods=["GET"]),
         Route("/_dtu/faults", list_faults, methods=["GET"]),
         Route("/_dtu/faults", add_fault, methods=["POST"]),
         Route("/_dtu/faults", clear_faults, methods=["DELETE"]),

@@ -138,15 +138,28 @@ class JournalMiddleware:
             await self.app(scope, receive_wrapper, send_wrapper)
         finally:
             state = scope.get("state") or {}
-            self.journal.record(
-                time=time.time(),
-                tenant=state.get("dtu_tenant"),
-                operation=state.get("dtu_operation"),
-                method=scope["method"],
-                path=scope["path"],
-                query=scope.get("query_string", b"").decode("latin-1"),
-                status=status,
-                latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                request_excerpt=_excerpt(request_chunks),
-                response_excerpt=_excerpt(response_chunks),
-            )
+            # Pages of the twin's own web UI (services/core/ui) are not vendor traffic.
+            if not state.get("dtu_journal_skip"):
+                self._record(scope, state, status, started, request_chunks, response_chunks)
+
+    def _record(
+        self,
+        scope: Scope,
+        state: dict[str, Any],
+        status: int,
+        started: float,
+        request_chunks: list[bytes],
+        response_chunks: list[bytes],
+    ) -> None:
+        self.journal.record(
+            time=time.time(),
+            tenant=state.get("dtu_tenant"),
+            operation=state.get("dtu_operation"),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            status=status,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            request_excerpt=_excerpt(request_chunks),
+            response_excerpt=_excerpt(response_chunks),
+        )

@@ -12,6 +12,10 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _flag(name: str) -> bool:
+    return (_env(name, "") or "").lower() in ("1", "true", "yes", "on")
+
+
 @dataclass
 class TwinSettings:
     service: str
@@ -30,6 +34,9 @@ class TwinSettings:
     tls: bool = False
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # The web UIs' one-click development sign-in (`dtu up --dev-sign-in` / DTU_DEV_SIGN_IN=1): every
+    # sign-in page lists the tenant's people to enter as, beside the vendor's own way of signing in.
+    dev_sign_in: bool = False
 
     @classmethod
     def from_env(cls, service: str, default_port: int, **overrides: object) -> TwinSettings:
@@ -46,9 +53,10 @@ class TwinSettings:
             journal_size=int(_env("DTU_JOURNAL_SIZE", "5000") or 5000),
             max_upload_bytes=int(_env(prefix + "MAX_UPLOAD_BYTES", str(5 * 1024**3)) or 5 * 1024**3),
             public_url=_env(prefix + "PUBLIC_URL"),
-            tls=(_env("DTU_TLS", "") or "").lower() in ("1", "true", "yes", "on") or bool(tls_cert and tls_key),
+            tls=_flag("DTU_TLS") or bool(tls_cert and tls_key),
             tls_cert=Path(tls_cert) if tls_cert else None,
             tls_key=Path(tls_key) if tls_key else None,
+            dev_sign_in=_flag("DTU_DEV_SIGN_IN"),
         )
         for key, value in overrides.items():
             if value is not None:

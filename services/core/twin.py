@@ -48,6 +48,9 @@ class TwinSpec:
     middleware: Callable[[], Sequence[Middleware]] = lambda: ()
     # `dtu env` lines for a tenant's credentials, e.g. {"DTU_SLACK_BOT_TOKEN": "xoxb-..."}.
     env_vars: Callable[[dict[str, Any]], dict[str, str]] = lambda credentials: {}
+    # The operation names this twin journals and fault rules match (`chat.postMessage`, ...),
+    # listed by `/_dtu/operations` for the fleet inspector's fault toggles.
+    operations: Callable[[], Sequence[str]] = lambda: ()
 
 
 @dataclass
