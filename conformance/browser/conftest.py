@@ -36,7 +36,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1366, "height": 820})
+    # ignore_https_errors: the dtu_<twin>_tls fixtures serve a certificate from a throwaway local CA.
+    context = browser.new_context(viewport={"width": 1366, "height": 820}, ignore_https_errors=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     # The UIs confirm destructive actions with window.confirm(): a test means to go ahead.
