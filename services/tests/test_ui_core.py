@@ -1,0 +1,186 @@
+"""The core web-UI machinery on a minimal twin: sign-in cookie, dev sign-in, journal marking, SSE."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import MetaData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from services.core.app import build_app
+from services.core.settings import TwinSettings
+from services.core.testing import ThreadedServer
+from services.core.twin import TwinRuntime, TwinSpec
+from services.core.ui.session import UiUser, safe_next, signed_in_user, ui_request
+from services.core.ui.sign_in import SignIn, sign_in_routes
+from services.core.ui.sse import format_event
+from services.core.ui.templates import Chrome, ui_templates
+
+CHROME = Chrome(brand="Mini", accent="#123456", home="/home", sign_in="/signin", sign_out="/signout")
+TEMPLATES = ui_templates(Path(__file__).parent)  # no templates of its own: the core's only
+PEOPLE = {"u1": ("Ada Lovelace", "ada@example.test"), "u2": ("Alan Turing", "alan@example.test")}
+
+
+def _people(runtime: TwinRuntime, tenant: str) -> list[UiUser]:
+    return [UiUser(tenant, key, name, email) for key, (name, email) in PEOPLE.items()]
+
+
+def _credentials(runtime: TwinRuntime, tenant: str, username: str, password: str) -> UiUser | str:
+    if username == "ada@example.test" and password == "right":
+        return UiUser(tenant, "u1", "Ada Lovelace", username)
+    return "Unable to sign in"
+
+
+async def home(request: Request) -> Response:
+    user = signed_in_user(request, CHROME.sign_in)
+    if not isinstance(user, UiUser):
+        return user
+    ui_request(request)
+    return PlainTextResponse(f"{user.tenant}:{user.id}")
+
+
+async def act(request: Request) -> Response:
+    ui_request(request, "thing.do", "default")
+    return PlainTextResponse("done")
+
+
+def _routes() -> list[BaseRoute]:
+    options = SignIn(chrome=CHROME, templates=TEMPLATES, people=_people, credentials=_credentials)
+    return [*sign_in_routes(options), Route("/home", home), Route("/act", act, methods=["POST"])]
+
+
+class Mini(httpx.Client):
+    runtime: TwinRuntime
+
+
+def _spec() -> TwinSpec:
+    return TwinSpec(
+        name="mini",
+        title="Mini",
+        default_port=0,
+        metadata=MetaData(),
+        routes=_routes,
+        provision=lambda session, tenant, runtime: {},
+        seed=lambda session, tenant, runtime, document: {},
+        render_error=lambda request, exc: PlainTextResponse(str(exc), status_code=500),
+    )
+
+
+MiniFactory = Callable[[bool], Mini]
+
+
+@pytest.fixture
+def mini() -> Iterator[MiniFactory]:
+    """Serve a minimal twin with the core sign-in; `mini(dev_sign_in)` gives a cookie-keeping client."""
+    servers: list[ThreadedServer] = []
+    clients: list[Mini] = []
+
+    def serve(dev_sign_in: bool) -> Mini:
+        app = build_app(_spec(), TwinSettings(service="mini", port=0, dev_sign_in=dev_sign_in))
+        server = ThreadedServer(app, name="mini").start()
+        servers.append(server)
+        client = Mini(base_url=server.url, follow_redirects=False)
+        client.runtime = app.state.runtime
+        clients.append(client)
+        return client
+
+    yield serve
+    for client in clients:
+        client.close()
+    for server in servers:
+        server.stop()
+
+
+def test_a_page_sends_a_stranger_to_sign_in_and_back(mini: MiniFactory) -> None:
+    client = mini(True)
+    response = client.get("/home")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=%2Fhome"
+    page = client.get("/signin?next=/home")
+    assert "Ada Lovelace" in page.text and "Development sign-in" in page.text
+    signed = client.post("/signin/dev", data={"user": "u2", "tenant": "default", "next": "/home"})
+    assert signed.status_code == 303 and signed.headers["location"] == "/home"
+    assert client.get("/home").text == "default:u2"
+
+
+def test_dev_sign_in_is_refused_when_the_fleet_does_not_offer_it(mini: MiniFactory) -> None:
+    client = mini(False)
+    assert "Development sign-in" not in client.get("/signin").text
+    refused = client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    assert refused.status_code == 401 and "Development sign-in is off" in refused.text
+    assert client.get("/home").status_code == 303
+
+
+def test_the_vendor_form_checks_credentials(mini: MiniFactory) -> None:
+    client = mini(False)
+    wrong = client.post("/signin", data={"username": "ada@example.test", "password": "wrong", "next": "/home"})
+    assert wrong.status_code == 401 and "Unable to sign in" in wrong.text
+    right = client.post("/signin", data={"username": "ada@example.test", "password": "right", "next": "/home"})
+    assert right.status_code == 303
+    assert client.get("/home").text == "default:u1"
+
+
+def test_a_forged_or_foreign_cookie_is_not_a_sign_in(mini: MiniFactory) -> None:
+    client = mini(True)
+    client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    cookie = client.cookies["dtu_ui_mini"]
+    # The genuine cookie, carried by another client, is a sign-in (so the refusals below are real).
+    with httpx.Client(base_url=str(client.base_url), cookies={"dtu_ui_mini": cookie}) as carrier:
+        assert carrier.get("/home", follow_redirects=False).text == "default:u1"
+        carrier.cookies.set("dtu_ui_mini", cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB"))
+        assert carrier.get("/home", follow_redirects=False).status_code == 303
+    # A cookie signed by another process (another secret) is refused too.
+    other = mini(True)
+    other.cookies.set("dtu_ui_mini", cookie)
+    assert other.get("/home").status_code == 303
+
+
+def test_asking_for_another_tenant_asks_to_sign_in_again(mini: MiniFactory) -> None:
+    client = mini(True)
+    client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    response = client.get("/home?tenant=elsewhere")
+    assert response.status_code == 303 and "tenant=elsewhere" in response.headers["location"]
+
+
+def test_pages_stay_out_of_the_journal_and_actions_are_recorded(mini: MiniFactory) -> None:
+    client = mini(True)
+    client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    client.get("/home")
+    client.get("/signin")
+    client.post("/act")
+    runtime = client.runtime
+    operations = [entry.operation for entry in runtime.journal.query(limit=100)]
+    assert operations == ["ui.sign_in.dev", "ui.thing.do"]
+
+
+def test_sign_out_forgets_the_person(mini: MiniFactory) -> None:
+    client = mini(True)
+    client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    assert client.post("/signout").status_code == 303
+    assert client.get("/home").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/browse/KEY-1?x=1", "/browse/KEY-1?x=1"),
+        ("//evil.test/", "/"),
+        ("https://evil.test/", "/"),
+        ("/\\evil.test", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
+def test_next_stays_on_the_twin(value: str | None, expected: str) -> None:
+    assert safe_next(value) == expected
+
+
+def test_server_sent_events_are_framed_per_line() -> None:
+    data: dict[str, Any] = {"text": "two\nlines"}
+    assert format_event("message", data, "7") == 'event: message\nid: 7\ndata: {"text": "two\\nlines"}\n\n'
