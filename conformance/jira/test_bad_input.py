@@ -47,6 +47,9 @@ CASES: list[tuple[str, str, Any]] = [
     ("GET", "/rest/api/2/search?startAt=abc&jql=project%3DDTU", None),
     ("GET", "/rest/api/2/search/jql?jql=project%3DDTU&nextPageToken=garbage", None),
     ("GET", "/rest/api/2/search/jql?jql=((((", None),
+    # Nesting deep enough to exhaust a recursive parser's stack once answered 500.
+    ("GET", "/rest/api/2/search/jql?jql=" + "(" * 3000 + "summary ~ x" + ")" * 3000, None),
+    ("GET", "/rest/api/2/search/jql?jql=" + "NOT " * 3000 + "summary ~ x", None),
     ("GET", "/rest/api/2/search/jql?jql=summary%20~%20EMPTY", None),
     ("GET", "/rest/api/2/search/jql?jql=labels%20%3E%20x", None),
     ("GET", "/rest/api/2/search/jql?jql=created%20%3E%20startOfDay(banana)", None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from services.core.app import build_app
 from services.core.credentials import CredentialCache
@@ -12,18 +12,28 @@ from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
 from services.jira import api  # noqa: F401  (registers the REST routes)
 from services.jira.credentials import lookup_principal
-from services.jira.endpoint import render_error, routes
+from services.jira.endpoint import ROUTES, render_error, routes
 from services.jira.models import METADATA
 from services.jira.provision import default_credentials, provision
 from services.jira.scim import routes as scim_routes
 from services.jira.seed import seed
+from services.jira.ui import routes as ui_routes
+from services.jira.ui.guard import ACTIONS as UI_ACTIONS
 from services.jira.webhooks import WebhookBus
 
 DEFAULT_PORT = 4102
 
 
 def all_routes() -> Sequence[BaseRoute]:
-    return [*scim_routes(), *routes()]
+    return [*scim_routes(), *routes(), *ui_routes()]
+
+
+def operations() -> list[str]:
+    """What the journal records as `request.state.dtu_operation`: REST operationIds, SCIM, UI actions."""
+    rest = {route.name for _, route in ROUTES}
+    # SCIM routes are named `scim.<operation>` after the journaled `scim.getUsers`-style operation.
+    scim = {route.name.removeprefix("scim.") for route in scim_routes() if isinstance(route, Route)}
+    return sorted(rest | scim | {f"ui.{action}" for action in UI_ACTIONS})
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -47,6 +57,7 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    operations=operations,
     background=lambda runtime: {"jira-webhooks": runtime.extras["webhooks"].run()},
     default_credentials=default_credentials,
     env_vars=lambda creds: {

@@ -164,10 +164,16 @@ class Query:
     order: list[OrderItem] = field(default_factory=list)
 
 
+# Parentheses and NOTs nest by recursion; past this depth a query is refused with a JQL error
+# instead of exhausting Python's stack (which answered 500 on `((((...` thousands deep).
+MAX_NESTING = 100
+
+
 class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.index = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -232,6 +238,18 @@ class _Parser:
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
     def parse_not(self) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise JqlSyntaxError(
+                    "Error in the JQL Query: The query is nested too deeply "
+                    f"(more than {MAX_NESTING} levels of parentheses or NOT). {_where(self.current)}"
+                )
+            return self._parse_not()
+        finally:
+            self.depth -= 1
+
+    def _parse_not(self) -> Any:
         if self.at_keyword("not") or (self.current.kind == "word" and self.current.text == "!"):
             self.advance()
             return Not(self.parse_not())
