@@ -412,7 +412,7 @@ def drive_scenarios(token: str) -> list[Scenario]:
 def start_twin(service: str, env: dict[str, str], data_dir: str) -> tuple[list[str], Path, str]:
     port = free_port()
     # The default deployment (`make up`): state in in-memory SQLite.
-    command = [*dtu_command(), "up", "--services", service, "--port", f"{service}={port}"]
+    command = [*dtu_command(), "up", "--no-inspector", "--services", service, "--port", f"{service}={port}"]
     return command, Path(data_dir) / f"{service}.log", f"http://127.0.0.1:{port}"
 
 

@@ -89,7 +89,7 @@ def process_fleet(twins: list[str] | None = None, timeout: float = 60.0) -> Iter
             port = free_port()
             log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
             logs.append(log)
-            command = [*_dtu(), "up", "--services", name, "--port", f"{name}={port}"]
+            command = [*_dtu(), "up", "--no-inspector", "--services", name, "--port", f"{name}={port}"]
             processes.append(subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT))
             urls[name] = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + timeout

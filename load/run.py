@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
     ports = {twin.name: free_port() for twin in TWINS}
     bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     environment = clean_environment()
-    command = [sys.executable, "-m", "services.cli", "up", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "services.cli", "up", "--no-inspector", "--host", "127.0.0.1"]
     for name, port in ports.items():
         command += ["--port", f"{name}={port}"]
     with tempfile.TemporaryDirectory(prefix="dtu-load-") as scratch:

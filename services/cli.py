@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import shlex
+import socket
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,8 @@ from services.core.server import PortInUse, Served, bind_socket, serve_all
 from services.core.settings import TwinSettings
 from services.core.tls import TlsFiles, files_for
 from services.fleet import TwinEntry, select
+from services.inspector.app import DEFAULT_PORT as INSPECTOR_PORT
+from services.inspector.app import build_inspector
 from services.universe.apply import apply_in_process
 from services.universe.cli import load_or_fail, universe_group
 from services.universe.fleet import FleetClient
@@ -110,6 +113,14 @@ def main() -> None:
     default=None,
     help="Offer one-click sign-in as anyone on every web UI's sign-in page (also DTU_DEV_SIGN_IN=1).",
 )
+@click.option(
+    "--inspector-port",
+    type=int,
+    default=None,
+    envvar="DTU_INSPECTOR_PORT",
+    help=f"Port of the fleet inspector, always on 127.0.0.1 (default {INSPECTOR_PORT}).",
+)
+@click.option("--no-inspector", is_flag=True, help="Do not start the fleet inspector.")
 @_tls_option
 def up(
     services: str | None,
@@ -119,6 +130,8 @@ def up(
     log_level: str,
     universe_file: str,
     dev_sign_in: bool | None,
+    inspector_port: int | None,
+    no_inspector: bool,
     tls: bool | None,
 ) -> None:
     """Start the fleet in the foreground; Ctrl-C stops it."""
@@ -132,10 +145,14 @@ def up(
     try:
         for entry, s in zip(entries, settings, strict=True):
             sockets.append(bind_socket(entry.name, s.host, s.port))
+        inspector_socket = None if no_inspector else _bind_inspector(inspector_port)
     except PortInUse as exc:
         for sock in sockets:
             sock.close()
-        click.echo(f"dtu: {exc}. Stop whatever holds it, or choose another: --port {exc.service}=PORT", err=True)
+        hint = f"--port {exc.service}=PORT"
+        if exc.service == "inspector":
+            hint = "--inspector-port PORT (or --no-inspector)"
+        click.echo(f"dtu: {exc}. Stop whatever holds it, or choose another: {hint}", err=True)
         sys.exit(2)
     served: list[Served] = []
     for entry, s, certificate in zip(entries, settings, certificates, strict=True):
@@ -147,11 +164,23 @@ def up(
         verify = next((c.client_context() for c in certificates if c is not None), True)
         urls = {item.service: s.base_url for item, s in zip(served, settings, strict=True)}
         wire_when_listening(FleetClient(urls, verify))
+    inspector: list[Served] = []
+    if inspector_socket is not None:
+        sockets.append(inspector_socket)
+        inspector_port = inspector_socket.getsockname()[1]
+        # The inspector reaches the twins over their control planes, as any client would.
+        twin_urls = {item.service: s.base_url for item, s in zip(served, settings, strict=True)}
+        inspector_verify = next((c.client_context() for c in certificates if c is not None), True)
+        inspector_app = build_inspector(twin_urls, inspector_verify)
+        inspector.append(Served("inspector", inspector_app, "127.0.0.1", inspector_port))
     click.echo(f"DTU fleet ready in {time.perf_counter() - started:.2f}s")
     if universe_line:
         click.echo(universe_line)
     for line in _first_certificate_instructions(certificates):
         click.echo(line)
+    if inspector:
+        url = f"http://127.0.0.1:{inspector_port}/"
+        click.echo(f"\n  Inspector {url}   (the fleet's journal, faults, clocks and snapshots)")
     for s, item in zip(settings, served, strict=True):
         runtime = item.app.state.runtime
         tenant = runtime.tenants.get("default")
@@ -160,7 +189,49 @@ def up(
             click.echo(f"    {key}={value}")
     click.echo("\nCtrl-C stops the fleet.")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_all(served, sockets, log_level))
+        asyncio.run(serve_all(served + inspector, sockets, log_level))
+
+
+def _bind_inspector(port: int | None) -> socket.socket | None:
+    """The inspector's socket, on loopback only (it has no sign-in), whatever --host says.
+
+    The default port taken (another `dtu up` already serves an inspector, as when a
+    harness starts one fleet process per twin) only leaves this fleet without one; a
+    port the user chose must be free (PortInUse).
+    """
+    if port is not None:
+        return bind_socket("inspector", "127.0.0.1", port)
+    try:
+        return bind_socket("inspector", "127.0.0.1", INSPECTOR_PORT)
+    except PortInUse as exc:
+        click.echo(f"dtu: {exc}: starting without the inspector (--inspector-port PORT serves it elsewhere)", err=True)
+        return None
+
+
+@main.command("inspector")
+@click.option("--twin", "twins", multiple=True, help="A twin: NAME=URL (repeatable; default: the local fleet).")
+@click.option("--port", default=INSPECTOR_PORT, show_default=True, help="Port to serve on (127.0.0.1 only).")
+@click.option("--log-level", default="warning", show_default=True)
+@_tls_option
+def inspector_command(twins: tuple[str, ...], port: int, log_level: str, tls: bool | None) -> None:
+    """Serve the fleet inspector alone, over twins already running (`dtu up` starts it by itself)."""
+    urls: dict[str, str] = {}
+    for value in twins:
+        name, _, url = value.partition("=")
+        if not name or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"expected NAME=URL, got {value!r}", param_hint="--twin")
+        urls[name] = url
+    fleet = [_settings(entry, tls=tls) for entry in _entries(None)]
+    if not urls:
+        urls = {s.service: s.base_url for s in fleet}
+    try:
+        sock = bind_socket("inspector", "127.0.0.1", port)
+    except PortInUse as exc:
+        raise click.ClickException(f"{exc}; choose another with --port") from None
+    app = build_inspector(urls, _verify(fleet[0]))
+    click.echo(f"DTU inspector http://127.0.0.1:{sock.getsockname()[1]}/ over {', '.join(urls)}; Ctrl-C stops it.")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_all([Served("inspector", app, "127.0.0.1", port)], [sock], log_level))
 
 
 def _load_universe(universe: Universe | None, runtimes: dict[str, Any]) -> str:

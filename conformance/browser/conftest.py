@@ -24,7 +24,10 @@ SCREENSHOT_DIR = Path(os.environ.get("DTU_SCREENSHOT_DIR", Path(__file__).resolv
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: Playwright's sync API keeps an asyncio loop running
+# in the main thread while it is open, and pytest-asyncio's tests (in other packages) cannot run
+# their own loop beside it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (scripts/ensure-chromium.sh) or set DTU_CHROMIUM")

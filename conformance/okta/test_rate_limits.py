@@ -171,7 +171,17 @@ def enforcing_twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DTU_OKTA_RATE_LIMITS": "enforce"}
     env.pop("DTU_DATABASE_URL", None)
     log_path = Path(tmp_path_factory.mktemp("enforce")) / "twin.log"
-    command = [sys.executable, "-m", "services.cli", "up", "--services", "okta", "--port", f"okta={port}"]
+    command = [
+        sys.executable,
+        "-m",
+        "services.cli",
+        "up",
+        "--no-inspector",
+        "--services",
+        "okta",
+        "--port",
+        f"okta={port}",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

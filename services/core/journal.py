@@ -7,6 +7,7 @@ stays bounded. Bodies are kept as short excerpts only.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -92,8 +93,13 @@ class Journal:
         return list(itertools.islice(selected, max(0, limit)))
 
 
+# Sign-in forms (Okta's hosted page, the web UIs') post a password: the journal, shown by the
+# fleet inspector, keeps the field but not its value.
+_FORM_PASSWORD = re.compile(rb"(?:(?<=^)|(?<=&))(password=)[^&]*")
+
+
 def _excerpt(chunks: list[bytes]) -> str:
-    raw = b"".join(chunks)[:EXCERPT_BYTES]
+    raw = _FORM_PASSWORD.sub(rb"\1[redacted]", b"".join(chunks)[:EXCERPT_BYTES])
     return raw.decode("utf-8", errors="replace")
 
 

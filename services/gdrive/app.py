@@ -15,10 +15,10 @@ from services.core.app import build_app
 from services.core.credentials import CredentialCache
 from services.core.settings import TwinSettings
 from services.core.twin import TwinRuntime, TwinSpec
-from services.gdrive import api, discovery, oauth, push, signin  # noqa: F401  (api registers the REST routes)
+from services.gdrive import api, discovery, oauth, push, signin, ui  # noqa: F401  (api registers the REST routes)
 from services.gdrive.credentials import lookup_principal
 from services.gdrive.directory import api as _directory_api  # noqa: F401  (Admin SDK Directory routes)
-from services.gdrive.endpoint import render_error, routes
+from services.gdrive.endpoint import ROUTES, render_error, routes
 from services.gdrive.models import METADATA
 from services.gdrive.provision import default_credentials, provision
 from services.gdrive.seed import seed
@@ -26,8 +26,25 @@ from services.gdrive.seed import seed
 DEFAULT_PORT = 4104
 
 
+# Operations journaled outside the API dispatcher (OAuth, discovery documents).
+OTHER_OPERATIONS = (
+    "oauth2.token",
+    "oauth2.tokeninfo",
+    "oauth2.revoke",
+    "oauth2.authorize",
+    "discovery.apis.getRest",
+    "discovery.apis.list",
+)
+
+
 def all_routes() -> Sequence[BaseRoute]:
-    return [*oauth.routes(), *signin.routes(), *discovery.routes(), *routes()]
+    return [*oauth.routes(), *signin.routes(), *discovery.routes(), *ui.routes(), *routes()]
+
+
+def operations() -> list[str]:
+    """What the journal records and faults match: the discovery method ids, OAuth, and the UI's actions."""
+    api_methods = dict.fromkeys(str(route.name).rsplit(":", 1)[0] for _, route in ROUTES)
+    return [*api_methods, *OTHER_OPERATIONS, *ui.ACTIONS]
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -45,6 +62,7 @@ SPEC = TwinSpec(
     default_port=DEFAULT_PORT,
     metadata=METADATA,
     routes=all_routes,
+    operations=operations,
     provision=provision,
     seed=seed,
     render_error=render_error,

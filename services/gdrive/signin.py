@@ -33,12 +33,18 @@ from services.core import oidc_client
 from services.core.ids import ALNUM
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime, runtime_of
+from services.core.ui.session import UiUser, safe_next, ui_request
+from services.core.ui.sign_in import signed_in
 from services.gdrive import scopes as scope_names
 from services.gdrive.credentials import token_hash
 from services.gdrive.errors import OAuthError
 from services.gdrive.models import AuthCode, OAuthClient, SsoLogin, SsoSetting, User
 
 CALLBACK_PATH = "/sso/okta/callback"
+# Marks a sign-in to the twin's web UI (services/gdrive/ui/signin.py) rather than an OAuth client's:
+# the IdP's callback then sets the UI's cookie and goes on to this path.
+UI_NEXT = "dtu_ui_next"
+UI_HOME = "/drive/my-drive"
 CODE_LIFETIME = 600  # seconds: Google's authorization codes are short-lived
 LOGIN_LIFETIME = 600  # seconds a sign-in may take at the IdP
 CODE_PREFIX = "4/0A"  # Google's authorization codes start so
@@ -265,12 +271,32 @@ async def sso_callback(request: Request) -> Response:
             raise _idp_unavailable() from None
         email = claims.get("email")
         original = dict(parse_qsl(login.query, keep_blank_values=True))
+        if UI_NEXT in original:
+            ui_request(request, "sign_in.sso", tenant.id)
+            with runtime.store.session() as session:
+                person = _user(session, tenant.id, email if isinstance(email, str) and email else "\0")
+            return signed_in(request, ui_user(tenant.id, person), safe_next(original[UI_NEXT], UI_HOME))
         with runtime.store.session() as session:
             client = _client(session, original)
             user = _user(session, tenant.id, email if isinstance(email, str) and email else "\0")
             return _approved(session, tenant, client, original, user)
     except AuthorizeProblem as problem:
         return _page(problem)
+
+
+def ui_user(tenant_id: str, user: User) -> UiUser:
+    """A Directory user as signed in to the twin's web UI."""
+    return UiUser(tenant_id, user.id, user.display_name or user.email, user.email)
+
+
+async def start_ui_sign_in(runtime: TwinRuntime, tenant_id: str, next_path: str) -> Response | None:
+    """Single sign-on to the twin's web UI through the domain's Okta org; None when the domain has none."""
+    with runtime.store.session() as session:
+        sso = session.get(SsoSetting, tenant_id)
+        if sso is None:
+            return None
+        session.expunge(sso)
+    return await _to_identity_provider(runtime, urlencode({UI_NEXT: next_path}), sso)
 
 
 # -- the token endpoint's authorization_code grant ---------------------------------------------------

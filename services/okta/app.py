@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from services.core.app import build_app
 from services.core.credentials import CredentialCache
@@ -25,12 +25,21 @@ from services.okta.provisioning import engine as provisioning_engine
 from services.okta.ratelimit import RateLimiter
 from services.okta.seed import seed
 from services.okta.tenancy import OrgPathMiddleware
+from services.okta.ui import operations as ui_operations
+from services.okta.ui import routes as ui_routes
 
 DEFAULT_PORT = 4101
 
 
 def routes() -> Sequence[BaseRoute]:
-    return [*ROUTES, *oauth_routes.ROUTES]
+    # The web UI's paths (/login/login.htm, /app/UserHome, /admin/..., /report/...) are not the API's.
+    return [*ROUTES, *oauth_routes.ROUTES, *ui_routes()]
+
+
+def operations() -> list[str]:
+    """What the journal and fault rules name: the API's and OAuth's operationIds, and `ui.<action>`."""
+    names = {route.name for route in (*ROUTES, *oauth_routes.ROUTES) if isinstance(route, Route)}
+    return sorted(names) + ui_operations()
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -53,6 +62,7 @@ SPEC = TwinSpec(
     default_port=DEFAULT_PORT,
     metadata=METADATA,
     routes=routes,
+    operations=operations,
     provision=provision,
     seed=seed,
     render_error=render_error,

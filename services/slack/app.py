@@ -20,12 +20,14 @@ from services.slack import (
     webhooks,
 )
 from services.slack.api import render_error, web_api
+from services.slack.call import REGISTRY
 from services.slack.events import EventBus
 from services.slack.models import METADATA
 from services.slack.provision import default_credentials, provision
 from services.slack.seed import seed
 from services.slack.tokens import lookup_principal
 from services.slack.ts import TsSource
+from services.slack.ui import routes as ui_routes
 
 DEFAULT_PORT = 4103
 
@@ -38,7 +40,13 @@ def routes() -> Sequence[BaseRoute]:
         *webhooks.routes(),
         *oauth_http.routes(),
         *event_config.routes(),
+        *ui_routes.routes(),  # the web client (/, /client/..., /signin): services/slack/ui
     ]
+
+
+def operations() -> list[str]:
+    """What the journal records and fault rules match: the Web API methods the twin implements."""
+    return sorted(REGISTRY)
 
 
 def attach(runtime: TwinRuntime) -> None:
@@ -64,6 +72,7 @@ SPEC = TwinSpec(
     render_error=render_error,
     on_tenant_changed=on_tenant_changed,
     attach=attach,
+    operations=operations,
     background=lambda runtime: {
         "slack-events": runtime.extras["events"].run(),
         "slack-scheduler": scheduler.run(runtime),

@@ -119,6 +119,8 @@ class Conversation(SlackModel, table=True):
     purpose: dict[str, Any] | None = json_column()
     im_user: str | None = None  # the other party of an IM
     previous_names: list[str] | None = json_column()
+    # Slack Connect: every team the channel is shared with, this workspace's first (empty when not shared).
+    shared_team_ids: list[str] | None = json_column()
 
 
 class Member(SlackModel, table=True):

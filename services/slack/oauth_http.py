@@ -36,6 +36,7 @@ from services.core.tenants import Tenant
 from services.core.twin import runtime_of
 from services.slack import sso, webhooks
 from services.slack.models import App, OAuthCode, SsoSetting, User
+from services.slack.ui import signin as ui_signin
 
 ERROR_PAGE = "<!DOCTYPE html><html><body><h1>Oops, something went wrong.</h1><p>{error}</p></body></html>"
 CODE_LIFETIME = 600  # seconds: Slack's codes expire after ten minutes
@@ -199,6 +200,9 @@ async def sso_callback(request: Request) -> Response:
     except sso.SsoFailed:
         return _error_page("sso_failed")
     original = dict(parse_qsl(login.query, keep_blank_values=True))
+    if ui_signin.is_ui_sign_in(original):
+        # A sign-in to the web client (services/slack/ui/signin.py), not an install.
+        return ui_signin.finish(request, tenant.id, claims, original)
     try:
         with runtime.store.session() as session:
             app = _app(session, original)

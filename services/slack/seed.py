@@ -2,7 +2,8 @@
 
 ```yaml
 users:     [{name: alice, real_name: Alice Doe, email: alice@example.com, title: Engineer, is_admin: false}]
-channels:  [{name: eng, is_private: false, members: [alice, admin], topic: ..., purpose: ...}]
+channels:  [{name: eng, is_private: false, members: [alice, admin], topic: ..., purpose: ...,
+             shared_with: [T0PARTNER1]}]
 messages:  [{channel: eng, user: alice, text: hello}]
 sso:       {issuer: http://okta.example/oauth2/default, client_id: 0oa..., client_secret: ...}
 ```
@@ -10,8 +11,10 @@ Users are referred to by name or email, channels by name. Users and channels may
 explicit `id`; users an `external_id` (SCIM externalId, e.g. the Okta id) and `deleted`.
 A channel whose name exists is an error, unless it says `if_exists: join`: then its members
 join the existing channel (e.g. #general, which every workspace has) and a given topic or
-purpose replaces the channel's. `sso` (a DTU setting) makes members sign in to the install page
-through an OIDC app of an Okta org (services/slack/sso.py); `sso: null` removes it.
+purpose replaces the channel's. `shared_with` lists the other teams of a Slack Connect channel
+(it then reads `is_shared`/`is_ext_shared`, with `shared_team_ids` starting with this workspace's).
+`sso` (a DTU setting) makes members sign in to the install page through an OIDC app of an Okta org
+(services/slack/sso.py); `sso: null` removes it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
 from services.slack import sso
 from services.slack.models import Conversation, Member, Message, Team, User
+
+
+def _shared_team_ids(home_team: str, shared_with: Any) -> list[str] | None:
+    if shared_with is None:
+        return None
+    if not isinstance(shared_with, list) or not all(isinstance(t, str) and t for t in shared_with):
+        raise SeedError("shared_with must be a list of team ids")
+    return [home_team, *dict.fromkeys(t for t in shared_with if t != home_team)]
 
 
 class SeedError(ValueError):
@@ -116,6 +127,7 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
             created=now,
             updated=now * 1000,
             is_archived=bool(spec.get("is_archived", False)),
+            shared_team_ids=_shared_team_ids(team.id, spec.get("shared_with")),
             topic={
                 "value": str(spec.get("topic", "")),
                 "creator": creator if spec.get("topic") else "",

@@ -80,7 +80,18 @@ def test_dtu_up_tls_serves_https_and_says_how_to_trust_it(tmp_path: Path) -> Non
     # credentials from an earlier start on another port (see the root README's limitations).
     env = {k: v for k, v in os.environ.items() if k not in ("DTU_DATABASE_URL", "DTU_DATA_DIR")}
     env["DTU_TLS_DIR"] = str(tmp_path / "tls")
-    command = [sys.executable, "-m", "services.cli", "up", "--tls", "--services", "okta", "--port", f"okta={port}"]
+    command = [
+        sys.executable,
+        "-m",
+        "services.cli",
+        "up",
+        "--no-inspector",
+        "--tls",
+        "--services",
+        "okta",
+        "--port",
+        f"okta={port}",
+    ]
     log_path = tmp_path / "up.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -124,6 +124,10 @@ def test_the_vendor_form_checks_credentials(mini: MiniFactory) -> None:
     right = client.post("/signin", data={"username": "ada@example.test", "password": "right", "next": "/home"})
     assert right.status_code == 303
     assert client.get("/home").text == "default:u1"
+    # The journal (shown by the fleet inspector) keeps the form but not the password.
+    excerpts = [entry.request_excerpt for entry in client.runtime.journal.query(operation="ui.sign_in")]
+    assert len(excerpts) == 2 and all("password=[redacted]" in e and "username=ada" in e for e in excerpts)
+    assert not any("right" in e or "wrong" in e for e in excerpts)
 
 
 def test_a_forged_or_foreign_cookie_is_not_a_sign_in(mini: MiniFactory) -> None:

@@ -1,0 +1,180 @@
+"""The admin console's applications: `/admin/apps/active` and `/admin/app/{name}/instance/{id}`.
+
+An app's Assignments tab lists its users (directly assigned, scope USER, or through a
+group, scope GROUP) and its groups; assigning and unassigning run the Apps API's
+handlers, so a group assignment grants the app to the group's members, a group-granted
+user cannot be unassigned directly (E0000046), and provisioning pushes follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from services.core.ui.session import ui_request
+from services.okta.api import apps as apps_api
+from services.okta.api import groups as groups_api
+from services.okta.call import OktaCall
+from services.okta.domain import users as users_domain
+from services.okta.errors import OktaError
+from services.okta.ui.web import Viewer, admin, back, body_of, form_fields, message, page, run
+
+READ, MANAGE = "okta.apps.read", "okta.apps.manage"
+ACTIONS = ("app.user.assign", "app.user.unassign", "app.group.assign", "app.group.unassign")
+LIST_LIMIT = 200
+STATUSES = ("ACTIVE", "INACTIVE")
+
+
+async def list_apps(request: Request) -> Response:
+    ui_request(request)
+    who = admin(request)
+    if not isinstance(who, Viewer):
+        return who
+    q = (request.query_params.get("q") or "").strip()
+    status = request.query_params.get("status") or "ACTIVE"
+    status = status if status in STATUSES else "ACTIVE"
+    query = {"q": q, "filter": f'status eq "{status}"', "limit": LIST_LIMIT}
+    error, found = None, []
+    try:
+        found = body_of(run(request, who, apps_api.list_applications, READ, query=query))
+    except OktaError as refused:
+        error = message(refused)
+    return page(
+        request, "apps.html", who, title="Applications", section="apps", apps=found, q=q, status=status, error=error
+    )
+
+
+def _app_path(app: dict[str, Any]) -> str:
+    return f"/admin/app/{app['name']}/instance/{app['id']}"
+
+
+async def show_app(request: Request) -> Response:
+    ui_request(request)
+    who = admin(request)
+    if not isinstance(who, Viewer):
+        return who
+    app_id = request.path_params["id"]
+    path = {"appId": app_id}
+    try:
+        app = run(request, who, apps_api.get_application, READ, path=path)
+        assigned_users = run(
+            request, who, apps_api.list_application_users, READ, path=path, query={"expand": "user", "limit": 500}
+        )
+        assigned_groups = run(
+            request,
+            who,
+            apps_api.list_application_group_assignments,
+            READ,
+            path=path,
+            query={"expand": "group", "limit": 200},
+        )
+        try:
+            all_groups = body_of(run(request, who, groups_api.list_groups, "okta.groups.read"))
+        except OktaError:
+            all_groups = []
+    except OktaError as refused:
+        return page(request, "not_found.html", who, status_code=refused.status_code, error=message(refused))
+    granted = {grant["id"] for grant in body_of(assigned_groups)}
+    return page(
+        request,
+        "app.html",
+        who,
+        title=app["label"],
+        section="apps",
+        app=app,
+        assigned_users=body_of(assigned_users),
+        assigned_groups=body_of(assigned_groups),
+        other_groups=[g for g in all_groups if g["id"] not in granted],
+    )
+
+
+def _by_login(handler: Any) -> Any:
+    """The API handler with the body's user named by id or login (the form's free text)."""
+
+    def assign(call: OktaCall) -> Any:
+        call.body = {**call.body_object(), "id": users_domain.find(call, str(call.body_object().get("id"))).id}
+        return handler(call)
+
+    return assign
+
+
+def _act(request: Request, action: str) -> tuple[Viewer | Response, str]:
+    who = admin(request)
+    if not isinstance(who, Viewer):
+        ui_request(request)
+        return who, ""
+    ui_request(request, action, who.user.tenant)
+    return who, f"/admin/app/{request.path_params['name']}/instance/{request.path_params['id']}"
+
+
+async def assign_user(request: Request) -> Response:
+    who, here = _act(request, "app.user.assign")
+    if not isinstance(who, Viewer):
+        return who
+    login = (await form_fields(request)).get("user", "").strip()
+    if not login:
+        return back(here, error="Api validation failed: id: The field cannot be left blank")
+    try:
+        run(
+            request,
+            who,
+            _by_login(apps_api.assign_user_to_application),
+            MANAGE,
+            path={"appId": request.path_params["id"]},
+            body={"id": login},
+        )
+    except OktaError as refused:
+        return back(here, error=message(refused))
+    return back(here, notice=f"Assigned to {login}.")
+
+
+async def unassign_user(request: Request) -> Response:
+    who, here = _act(request, "app.user.unassign")
+    if not isinstance(who, Viewer):
+        return who
+    path = {"appId": request.path_params["id"], "userId": request.path_params["userId"]}
+    try:
+        run(request, who, apps_api.unassign_user_from_application, MANAGE, path=path)
+    except OktaError as refused:
+        return back(here, error=message(refused))
+    return back(here, notice="Unassigned.")
+
+
+async def assign_group(request: Request) -> Response:
+    who, here = _act(request, "app.group.assign")
+    if not isinstance(who, Viewer):
+        return who
+    group_id = (await form_fields(request)).get("group", "").strip()
+    path = {"appId": request.path_params["id"], "groupId": group_id}
+    try:
+        run(request, who, apps_api.assign_group_to_application, MANAGE, path=path, body={})
+    except OktaError as refused:
+        return back(here, error=message(refused))
+    return back(here, notice="Group assigned.")
+
+
+async def unassign_group(request: Request) -> Response:
+    who, here = _act(request, "app.group.unassign")
+    if not isinstance(who, Viewer):
+        return who
+    path = {"appId": request.path_params["id"], "groupId": request.path_params["groupId"]}
+    try:
+        run(request, who, apps_api.unassign_application_from_group, MANAGE, path=path)
+    except OktaError as refused:
+        return back(here, error=message(refused))
+    return back(here, notice="Group unassigned.")
+
+
+def routes() -> list[BaseRoute]:
+    base = "/admin/app/{name}/instance/{id}"
+    return [
+        Route("/admin/apps/active", list_apps, methods=["GET"]),
+        Route(base, show_app, methods=["GET"]),
+        Route(base + "/users", assign_user, methods=["POST"]),
+        Route(base + "/users/{userId}/remove", unassign_user, methods=["POST"]),
+        Route(base + "/groups", assign_group, methods=["POST"]),
+        Route(base + "/groups/{groupId}/remove", unassign_group, methods=["POST"]),
+    ]
