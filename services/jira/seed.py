@@ -6,6 +6,7 @@
     issues:   [{project, summary, type?, status?, priority?, assignee?, reporter?, labels?,
                 description?, duedate?, parent?: "KEY-1", resolution?, created?: ISO, updated?: ISO,
                 comments?: [text]}]
+    sso:      {issuer, client_id, client_secret} | null
 
 The site admin acts (and reports issues unless `reporter` says otherwise). Every object
 goes through the same domain code the REST API uses, so a seed is validated exactly as
@@ -16,6 +17,9 @@ webhooks and writes no audit records a user did not ask for (project creation is
 A user with an explicit `accountId` (what the universe derives) is written directly, in bulk:
 an active one gets Jira access (jira-software-users), an inactive one exists without access;
 `properties` become the user's entity properties (GET /rest/api/3/user/properties/{key}).
+
+`sso` (a DTU setting) makes the site's people log in to the web UI through an OIDC app of an
+Okta org, matched by email (services/jira/sso.py), as Atlassian Guard does; `sso: null` removes it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from services.core.bulk import insert_rows
 from services.core.credentials import Principal
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime
+from services.jira import sso
 from services.jira.call import JiraCall
 from services.jira.domain import activity, directory, flows, issues, projects, workflow
 from services.jira.errors import JiraError
@@ -130,6 +135,10 @@ def seed(session: Session, tenant: Tenant, runtime: TwinRuntime, document: dict[
     session.flush()
     for spec in _list(document, "issues"):
         created["issues"].append(_issue(call, spec, account).key)
+    if "sso" in document:
+        # A bad setting is a ValueError, which the control plane answers with 400 (as Slack's SeedError).
+        sso.configure(session, tenant.id, document["sso"])
+        created["sso"] = [document["sso"]["issuer"]] if document["sso"] else []
     return created
 
 

@@ -51,9 +51,9 @@ def apply_universe(universe: Universe, fleet: FleetClient, tenant: str, *, repla
     if "okta" in twins:
         targets = Targets.from_credentials(credentials.get("slack"), credentials.get("google"), credentials.get("jira"))
         created["okta"] = fleet.seed("okta", tenant, okta_document(universe, targets))
-        # People sign in to Slack and Google through the Okta org (OIDC apps read back from Okta's API).
+        # People sign in to Slack, Google and Jira through the Okta org (OIDC apps read back from Okta's API).
         created.update(
-            connect_all(fleet, tenant, {n: credentials[n] for n in ("okta", "slack", "google") if n in twins})
+            connect_all(fleet, tenant, {n: credentials[n] for n in ("okta", "slack", "google", "jira") if n in twins})
         )
     return {
         "tenant": tenant,

@@ -1,9 +1,9 @@
 """Single sign-on through the universe's Okta org, set up as an Okta admin would.
 
 After the twins are seeded: an OIDC web app per twin with a sign-in flow ("Slack SSO",
-"Google Workspace SSO") in the Okta org (Apps API), whose redirect URI is that twin's SSO
-callback, assigned to Everyone; its client credentials, read back from the Apps API, become
-the twin's `sso` seed setting (Slack workspace, Google domain). Okta's seed format has no
+"Google Workspace SSO", "Atlassian Cloud SSO") in the Okta org (Apps API), whose redirect URI is
+that twin's SSO callback, assigned to Everyone; its client credentials, read back from the Apps
+API, become the twin's `sso` seed setting (Slack workspace, Google domain, Jira site). Okta's seed format has no
 OIDC apps, so this goes through Okta's own API; re-running it reuses the app of that label.
 
 `dtu up` seeds its default tenants in process before the servers listen; `wire_when_listening`
@@ -22,7 +22,8 @@ import httpx
 
 from services.universe.fleet import FleetClient, FleetError
 
-CALLBACK_PATH = "/sso/okta/callback"  # the Slack and Google twins' (services/slack/sso.py, services/gdrive/signin.py)
+# The twins' SSO callback (services/slack/sso.py, services/gdrive/signin.py, services/jira/sso.py).
+CALLBACK_PATH = "/sso/okta/callback"
 LOG = logging.getLogger("dtu.universe")
 WAIT_SECONDS = 30.0  # how long the background wiring waits for the servers to answer
 
@@ -33,13 +34,15 @@ class Target:
     label: str
 
     def root(self, credentials: dict[str, Any]) -> str:
-        """The twin's root URL from its tenant credentials (Slack's `url` ends in /api/)."""
+        """The twin's root URL from its tenant credentials (Slack's `url` ends in /api/; Jira's is the site)."""
         return str(credentials.get("url") or "").removesuffix("/").removesuffix("/api")
 
 
 SLACK = Target("slack", "Slack SSO")
 GOOGLE = Target("google", "Google Workspace SSO")
-TARGETS = (SLACK, GOOGLE)
+# Atlassian Cloud's SSO is Atlassian Guard's SAML with Okta; the twin's stand-in is OIDC, as for the others.
+JIRA = Target("jira", "Atlassian Cloud SSO")
+TARGETS = (SLACK, GOOGLE, JIRA)
 LABEL = SLACK.label  # kept for callers that name Slack's app
 
 
@@ -80,6 +83,10 @@ def connect_slack_sso(fleet: FleetClient, tenant: str, okta: dict[str, Any], sla
 
 def connect_google_sso(fleet: FleetClient, tenant: str, okta: dict[str, Any], google: dict[str, Any]) -> dict[str, str]:
     return connect_sso(fleet, tenant, okta, GOOGLE, google)
+
+
+def connect_jira_sso(fleet: FleetClient, tenant: str, okta: dict[str, Any], jira: dict[str, Any]) -> dict[str, str]:
+    return connect_sso(fleet, tenant, okta, JIRA, jira)
 
 
 def connect_all(fleet: FleetClient, tenant: str, credentials: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:

@@ -22,7 +22,7 @@ Handler = Callable[[Request, UiUser], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 # Every action the UI journals (as `ui.<name>`): listed in the twin's operations.
-ACTIONS = ("sign_in", "sign_in.dev", "sign_out", "transition", "comment", "watch", "unwatch")
+ACTIONS = ("sign_in", "sign_in.dev", "sign_in.sso", "sign_out", "transition", "comment", "watch", "unwatch")
 
 
 def error_page(request: Request, user: UiUser | None, error: JiraError) -> Response:

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from services.core.ui.session import ui_request
 from services.core.ui.sign_in import SignIn, sign_in_routes
-from services.jira.ui import issue, people, projects, search
+from services.jira.ui import issue, people, projects, search, sso
 from services.jira.ui.guard import action, page
 from services.jira.ui.shell import CHROME, PROJECTS_PATH, TEMPLATES
 
@@ -26,6 +26,8 @@ SIGN_IN = SignIn(
     credentials=people.credentials,
     username_label="Email",
     password_label="API token",
+    sso=sso.start_url,
+    sso_label="Sign in with Okta",
     title="Log in to Jira",
 )
 
@@ -34,6 +36,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", home, methods=["GET"]),
         *sign_in_routes(SIGN_IN),
+        *sso.routes(),
         Route(PROJECTS_PATH, page(projects.projects_page), methods=["GET"]),
         Route("/jira/software/projects/{key}/board", page(projects.board_page), methods=["GET"]),
         Route("/jira/software/projects/{key}/boards/{board}", page(projects.board_by_id), methods=["GET"]),
