@@ -83,3 +83,17 @@ def test_not_json_body(http: httpx.Client, project: dict[str, Any]) -> None:
 def test_unknown_path_and_method(http: httpx.Client) -> None:
     assert http.get("/rest/api/2/nothing-here").status_code == 404
     assert http.patch("/rest/api/2/myself").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"projects": [{"key": "BAD", "name": "Bad", "lead": "nobody@example.test"}]},
+        {"users": "not a list"},
+        {"issues": [{"project": "DTU", "summary": "x", "status": "No Such Status"}]},
+    ],
+)
+def test_a_bad_seed_is_a_400_of_the_control_plane(document: dict[str, Any], dtu_jira: Any) -> None:
+    response = dtu_jira.control("POST", "/seed", json=document)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]  # the twin's message, e.g. "seed: unknown user 'nobody@example.test'"

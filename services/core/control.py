@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.schemas import SchemaGenerator
 
+from services.core.errors import TwinError
 from services.core.faults import FaultSpecError
 from services.core.store import (
     SnapshotError,
@@ -482,4 +483,8 @@ async def control_error(request: Request, exc: Exception) -> Response:
         return problem(404, f"no tenant {exc.args[0]!r}")
     if isinstance(exc, ValueError):
         return problem(400, str(exc))
+    if isinstance(exc, TwinError) and 400 <= exc.status_code < 500:
+        # A twin's seed code may raise its vendor error (e.g. Jira's "seed: unknown user"): the
+        # control plane still answers in its own shape, with the status the twin chose.
+        return problem(exc.status_code, str(exc))
     return problem(500, f"{type(exc).__name__}: {exc}")
