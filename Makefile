@@ -19,9 +19,11 @@ install: $(STAMP)
 chromium:
 	bash scripts/ensure-chromium.sh
 
-## Start the fleet in the foreground (Ctrl-C stops it).
+## Start the fleet in the foreground (Ctrl-C stops it), with the inspector on :4100 and the web UIs'
+## one-click development sign-in (local, loopback only). `make up UP_ARGS=` signs in the vendors' ways only.
+UP_ARGS ?= --dev-sign-in
 up: install
-	$(BIN)/dtu up
+	$(BIN)/dtu up $(UP_ARGS)
 
 ## The whole test suite (unit, in-process and conformance through the official SDKs).
 test: install chromium

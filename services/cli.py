@@ -185,6 +185,8 @@ def up(
         runtime = item.app.state.runtime
         tenant = runtime.tenants.get("default")
         click.echo(f"\n  {runtime.spec.title:<8} {s.base_url}   (control plane: {s.base_url}/_dtu/openapi.json)")
+        sign_in = "one-click development sign-in" if s.dev_sign_in else "sign in; --dev-sign-in for one click"
+        click.echo(f"    web UI: {s.base_url}/   ({sign_in})")
         for key, value in runtime.spec.env_vars(tenant.credentials).items():
             click.echo(f"    {key}={value}")
     click.echo("\nCtrl-C stops the fleet.")

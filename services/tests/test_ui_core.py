@@ -17,6 +17,7 @@ from services.core.app import build_app
 from services.core.settings import TwinSettings
 from services.core.testing import ThreadedServer
 from services.core.twin import TwinRuntime, TwinSpec
+from services.core.ui.routing import root_redirect
 from services.core.ui.session import UiUser, safe_next, signed_in_user, ui_request
 from services.core.ui.sign_in import SignIn, sign_in_routes
 from services.core.ui.sse import format_event
@@ -52,7 +53,12 @@ async def act(request: Request) -> Response:
 
 def _routes() -> list[BaseRoute]:
     options = SignIn(chrome=CHROME, templates=TEMPLATES, people=_people, credentials=_credentials)
-    return [*sign_in_routes(options), Route("/home", home), Route("/act", act, methods=["POST"])]
+    return [
+        root_redirect("/home"),
+        *sign_in_routes(options),
+        Route("/home", home),
+        Route("/act", act, methods=["POST"]),
+    ]
 
 
 class Mini(httpx.Client):
@@ -107,6 +113,11 @@ def test_a_page_sends_a_stranger_to_sign_in_and_back(mini: MiniFactory) -> None:
     signed = client.post("/signin/dev", data={"user": "u2", "tenant": "default", "next": "/home"})
     assert signed.status_code == 303 and signed.headers["location"] == "/home"
     assert client.get("/home").text == "default:u2"
+
+
+def test_the_root_leads_home_keeping_the_tenant(mini: MiniFactory) -> None:
+    response = mini(True).get("/?tenant=default")
+    assert response.status_code == 302 and response.headers["location"] == "/home?tenant=default"
 
 
 def test_dev_sign_in_is_refused_when_the_fleet_does_not_offer_it(mini: MiniFactory) -> None:

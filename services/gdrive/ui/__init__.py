@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from services.core.ui.routing import root_redirect
 from services.gdrive.ui import drive, editors, sharing, signin
 
 # The UI's journaled actions (`ui.<action>`), for `/_dtu/operations`.
@@ -25,4 +26,5 @@ ACTIONS = (
 
 
 def routes() -> list[BaseRoute]:
-    return [*signin.routes(), *drive.routes(), *sharing.routes(), *editors.routes()]
+    # drive.google.com/ opens My Drive.
+    return [root_redirect("/drive/my-drive"), *signin.routes(), *drive.routes(), *sharing.routes(), *editors.routes()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from services.core.ui.routing import root_redirect
 from services.okta.ui import apps, dashboard, groups, sign_in, system_log, users
 
 # The UI actions this twin journals (as `ui.<action>`), for /_dtu/operations.
@@ -23,6 +24,7 @@ ACTIONS: tuple[str, ...] = (
 
 def routes() -> list[BaseRoute]:
     return [
+        root_redirect("/app/UserHome"),  # an Okta org's root: the signed-in person's dashboard
         *sign_in.routes(),
         *dashboard.routes(),
         *users.routes(),
