@@ -14,6 +14,8 @@ from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, event
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from services.core.sso import SsoLoginFields, SsoSettingFields
+
 
 class GdriveModel(SQLModel, registry=registry()):
     """Base of the Google twin's tables."""
@@ -114,29 +116,22 @@ class AuthCode(GdriveModel, table=True):
     expires: float = 0.0
 
 
-class SsoSetting(GdriveModel, table=True):
+class SsoSetting(GdriveModel, SsoSettingFields, table=True):
     """The Workspace domain's single sign-on: an OIDC web app in an Okta org (a DTU setting, seed key `sso`).
 
     One row per tenant; none means users sign in to Google directly.
     """
 
     __tablename__ = "gdrive_sso_setting"
-    tenant_id: str = Field(primary_key=True)
-    issuer: str
-    client_id: str
-    client_secret: str
 
 
-class SsoLogin(GdriveModel, table=True):
+class SsoLogin(GdriveModel, SsoLoginFields, table=True):
     """A sign-in sent to the identity provider: what the callback needs to resume the authorization."""
 
     __tablename__ = "gdrive_sso_login"
-    tenant_id: str = Field(primary_key=True)
-    state: str = Field(primary_key=True)  # random, so unique across tenants
     query: str  # the original /o/oauth2/auth query string
-    code_verifier: str
-    nonce: str
-    expires: float = 0.0
+    # This table was created with a float column (the other twins' with an integer); kept so data dirs load.
+    expires: float = 0.0  # type: ignore[assignment]
 
 
 class AccessToken(GdriveModel, table=True):

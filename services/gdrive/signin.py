@@ -8,7 +8,7 @@ so `redirect_uri` must be a loopback URL (any port), as Google requires of such 
 anything else is Google's `redirect_uri_mismatch` page.
 
 A domain with SSO (the DTU seed key `sso`: an OIDC web app in an Okta org) sends a request
-naming no `dtu_user` to Okta's sign-in page first (services/core/oidc_client.py); Okta sends
+naming no `dtu_user` to Okta's sign-in page first (services/core/sso.py); Okta sends
 the browser back to `/sso/okta/callback`, which verifies the ID token and continues as the
 Directory user of that email. A suspended user gets Google's error page, an unknown one too.
 
@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from services.core import oidc_client
+from services.core import sso as core_sso
 from services.core.ids import ALNUM
 from services.core.tenants import Tenant
 from services.core.twin import TwinRuntime, runtime_of
@@ -40,13 +41,12 @@ from services.gdrive.credentials import token_hash
 from services.gdrive.errors import OAuthError
 from services.gdrive.models import AuthCode, OAuthClient, SsoLogin, SsoSetting, User
 
-CALLBACK_PATH = "/sso/okta/callback"
+CALLBACK_PATH = core_sso.CALLBACK_PATH
 # Marks a sign-in to the twin's web UI (services/gdrive/ui/signin.py) rather than an OAuth client's:
 # the IdP's callback then sets the UI's cookie and goes on to this path.
 UI_NEXT = "dtu_ui_next"
 UI_HOME = "/drive/my-drive"
 CODE_LIFETIME = 600  # seconds: Google's authorization codes are short-lived
-LOGIN_LIFETIME = 600  # seconds a sign-in may take at the IdP
 CODE_PREFIX = "4/0A"  # Google's authorization codes start so
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 PAGE = (
@@ -192,23 +192,9 @@ async def authorize(request: Request) -> Response:
 
 
 # -- single sign-on -----------------------------------------------------------------------------
-def configure_sso(session: Session, tenant_id: str, spec: dict[str, Any] | None) -> None:
+def configure_sso(session: Session, tenant_id: str, spec: Any) -> None:
     """Set (or, with None, remove) the domain's SSO; `spec` is `{issuer, client_id, client_secret}`."""
-    current = session.get(SsoSetting, tenant_id)
-    if spec is None:
-        if current is not None:
-            session.delete(current)
-        return
-    if not isinstance(spec, dict):
-        raise ValueError("sso must be an object {issuer, client_id, client_secret} or null")
-    client = oidc_client.Client.from_spec(spec)
-    row = current or SsoSetting(tenant_id=tenant_id, issuer="", client_id="", client_secret="")
-    row.issuer, row.client_id, row.client_secret = client.issuer, client.client_id, client.client_secret
-    session.add(row)
-
-
-def _relying_party(sso: SsoSetting) -> oidc_client.Client:
-    return oidc_client.Client(sso.issuer, sso.client_id, sso.client_secret)
+    core_sso.configure(session, SsoSetting, tenant_id, spec)
 
 
 def _idp_unavailable() -> AuthorizeProblem:
@@ -222,63 +208,46 @@ def _idp_unavailable() -> AuthorizeProblem:
 
 async def _to_identity_provider(runtime: TwinRuntime, query: str, sso: SsoSetting) -> Response:
     try:
-        metadata = await oidc_client.discover(sso.issuer)
-    except oidc_client.OidcFailed:
+        url = await core_sso.start(runtime, sso, SsoLogin, query=query)
+    except core_sso.SsoFailed:
         return _page(_idp_unavailable())
-    attempt = oidc_client.Attempt()
-    now = runtime.tenants.get(sso.tenant_id).clock.time()
-    with runtime.store.session() as session:
-        session.add(
-            SsoLogin(
-                tenant_id=sso.tenant_id,
-                state=attempt.state,
-                query=query,
-                code_verifier=attempt.code_verifier,
-                nonce=attempt.nonce,
-                expires=now + LOGIN_LIFETIME,
-            )
-        )
-    url = oidc_client.authorize_url(metadata, _relying_party(sso), attempt, runtime.base_url + CALLBACK_PATH)
     return RedirectResponse(url, status_code=302)
+
+
+def _refusal(refusal: core_sso.Refused) -> AuthorizeProblem:
+    """Google's page for a callback that identified no one."""
+    if refusal.reason == core_sso.FAILED:
+        return _idp_unavailable()
+    if refusal.reason == core_sso.IDP_REFUSED:
+        return AuthorizeProblem(refusal.error or "access_denied", "Your organization refused the sign-in.")
+    if refusal.reason == core_sso.EXPIRED:
+        return AuthorizeProblem("invalid_request", "The sign-in request has expired.")
+    return AuthorizeProblem("invalid_request", "The sign-in request is unknown or was already used.")
 
 
 async def sso_callback(request: Request) -> Response:
     """Where the IdP sends the browser back: the user it vouched for is signed in to Google."""
     runtime = runtime_of(request)
     request.state.dtu_operation = "oauth2.authorize"
-    params = request.query_params
-    with runtime.store.session() as session:
-        login = session.exec(select(SsoLogin).where(SsoLogin.state == (params.get("state") or ""))).first()
-        if login is not None:
-            session.delete(login)  # single-use: a replayed callback finds nothing
-        sso = session.get(SsoSetting, login.tenant_id) if login is not None else None
     try:
-        if login is None or sso is None:
-            raise AuthorizeProblem("invalid_request", "The sign-in request is unknown or was already used.")
-        request.state.dtu_tenant = login.tenant_id
-        tenant = runtime.tenants.get(login.tenant_id)
-        now = int(tenant.clock.time())
-        if login.expires <= now:
-            raise AuthorizeProblem("invalid_request", "The sign-in request has expired.")
-        if params.get("error") or not params.get("code"):
-            raise AuthorizeProblem(params.get("error") or "access_denied", "Your organization refused the sign-in.")
-        attempt = oidc_client.Attempt(state=login.state, nonce=login.nonce, code_verifier=login.code_verifier)
         try:
-            claims = await oidc_client.exchange(
-                _relying_party(sso), attempt, params["code"], runtime.base_url + CALLBACK_PATH, now
-            )
-        except oidc_client.OidcFailed:
-            raise _idp_unavailable() from None
-        email = claims.get("email")
-        original = dict(parse_qsl(login.query, keep_blank_values=True))
+            verified = await core_sso.complete(runtime, SsoSetting, SsoLogin, request.query_params)
+        except core_sso.Refused as refusal:
+            if refusal.tenant_id is not None:
+                request.state.dtu_tenant = refusal.tenant_id
+            raise _refusal(refusal) from None
+        tenant = runtime.tenants.get(verified.tenant_id)
+        request.state.dtu_tenant = tenant.id
+        email = verified.email or "\0"  # no email names no one (never the domain's first administrator)
+        original = dict(parse_qsl(verified.login.query, keep_blank_values=True))
         if UI_NEXT in original:
             ui_request(request, "sign_in.sso", tenant.id)
             with runtime.store.session() as session:
-                person = _user(session, tenant.id, email if isinstance(email, str) and email else "\0")
+                person = _user(session, tenant.id, email)
             return signed_in(request, ui_user(tenant.id, person), safe_next(original[UI_NEXT], UI_HOME))
         with runtime.store.session() as session:
             client = _client(session, original)
-            user = _user(session, tenant.id, email if isinstance(email, str) and email else "\0")
+            user = _user(session, tenant.id, email)
             return _approved(session, tenant, client, original, user)
     except AuthorizeProblem as problem:
         return _page(problem)
@@ -291,11 +260,9 @@ def ui_user(tenant_id: str, user: User) -> UiUser:
 
 async def start_ui_sign_in(runtime: TwinRuntime, tenant_id: str, next_path: str) -> Response | None:
     """Single sign-on to the twin's web UI through the domain's Okta org; None when the domain has none."""
-    with runtime.store.session() as session:
-        sso = session.get(SsoSetting, tenant_id)
-        if sso is None:
-            return None
-        session.expunge(sso)
+    sso = core_sso.setting(runtime, SsoSetting, tenant_id)
+    if sso is None:
+        return None
     return await _to_identity_provider(runtime, urlencode({UI_NEXT: next_path}), sso)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -102,6 +103,24 @@ async def dispatch(request: Request, handler: Handler, operation: str, version: 
     request.state.dtu_tenant = tenant.id
     await runtime.faults.apply(operation, tenant.id)
     body = await json_body(request, runtime)
+    with transaction(request, tenant, principal, version, body) as call:
+        result = handler(call)
+    reply = result if isinstance(result, Reply) else Reply(result)
+    if reply.empty:  # e.g. DELETE /group: 200 with no body
+        return Response(status_code=reply.status, headers=reply.headers)
+    if reply.status == 204 or reply.body is None:
+        return Response(status_code=204 if reply.status == 200 else reply.status, headers=reply.headers)
+    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers, media_type=JSON_TYPE)
+
+
+@contextmanager
+def transaction(
+    request: Request, tenant: Tenant, principal: Principal | None, api_version: str, body: Any = None
+) -> Iterator[JiraCall]:
+    """A JiraCall in one transaction, committed when the block ends without an exception, then its
+    after-commit callbacks (webhook deliveries). REST requests and the web UI (services/jira/ui/acting.py)
+    both act through it, so a click records what an API call records."""
+    runtime = runtime_of(request)
     with runtime.store.session() as session:
         call = JiraCall(
             request=request,
@@ -109,19 +128,13 @@ async def dispatch(request: Request, handler: Handler, operation: str, version: 
             tenant=tenant,
             session=session,
             principal=principal,
-            api_version=version,
+            api_version=api_version,
             body=body,
         )
-        result = handler(call)
+        yield call
         session.commit()
     for callback in call.after_commit:
         callback()
-    reply = result if isinstance(result, Reply) else Reply(result)
-    if reply.empty:  # e.g. DELETE /group: 200 with no body
-        return Response(status_code=reply.status, headers=reply.headers)
-    if reply.status == 204 or reply.body is None:
-        return Response(status_code=204 if reply.status == 200 else reply.status, headers=reply.headers)
-    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers, media_type=JSON_TYPE)
 
 
 def render_error(request: Request, exc: Exception) -> Response:
@@ -165,4 +178,4 @@ def _injected(fault: InjectedFault) -> JiraError:
     return JiraError(status, rule.error or "Internal server error")
 
 
-__all__ = ["Reply", "dispatch", "render_error", "route", "routes"]
+__all__ = ["Reply", "dispatch", "render_error", "route", "routes", "transaction"]

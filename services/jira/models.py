@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from services.core.sso import SsoLoginFields, SsoSettingFields
+
 
 class JiraModel(SQLModel, registry=registry()):
     """Base of the Jira twin's tables."""
@@ -233,27 +235,18 @@ class AuthSession(JiraModel, table=True):
     created: float = 0.0
 
 
-class SsoSetting(JiraModel, table=True):
+class SsoSetting(JiraModel, SsoSettingFields, table=True):
     """The site's single sign-on (Atlassian Guard's identity provider): here an OIDC web app in an
     Okta org (a DTU setting, seed key `sso`). One row per site; none means no SSO."""
 
     __tablename__ = "jira_sso_setting"
-    tenant_id: str = Field(primary_key=True)
-    issuer: str  # the Okta authorization server's issuer URL
-    client_id: str
-    client_secret: str
 
 
-class SsoLogin(JiraModel, table=True):
+class SsoLogin(JiraModel, SsoLoginFields, table=True):
     """A sign-in sent to the identity provider, kept until its callback (single use)."""
 
     __tablename__ = "jira_sso_login"
-    tenant_id: str = Field(primary_key=True)
-    state: str = Field(primary_key=True)  # the `state` sent to the IdP (random, so unique across sites)
     next_path: str  # where the UI goes once signed in
-    code_verifier: str  # PKCE
-    nonce: str
-    expires: int = 0
 
 
 # -- webhooks and the audit log ----------------------------------------------------------

@@ -12,6 +12,8 @@ from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from services.core.sso import SsoLoginFields, SsoSettingFields
+
 
 class SlackModel(SQLModel, registry=registry()):
     """Base of the Slack twin's tables."""
@@ -274,29 +276,20 @@ class OAuthCode(SlackModel, table=True):
     webhook_channel_id: str | None = None  # chosen at authorize when incoming-webhook was requested
 
 
-class SsoSetting(SlackModel, table=True):
+class SsoSetting(SlackModel, SsoSettingFields, table=True):
     """The workspace's SAML/OIDC single sign-on: here an OIDC web app in an Okta org (a DTU setting).
 
     One row per tenant; none means members sign in without an identity provider.
     """
 
     __tablename__ = "slack_sso_setting"
-    tenant_id: str = Field(primary_key=True)
-    issuer: str  # the Okta authorization server's issuer URL
-    client_id: str
-    client_secret: str
 
 
-class SsoLogin(SlackModel, table=True):
+class SsoLogin(SlackModel, SsoLoginFields, table=True):
     """A sign-in sent to the identity provider: what the callback needs to resume the install."""
 
     __tablename__ = "slack_sso_login"
-    tenant_id: str = Field(primary_key=True)
-    state: str = Field(primary_key=True)  # the `state` sent to the IdP (random, so unique across tenants)
     query: str  # the original /oauth/v2/authorize query string
-    code_verifier: str  # PKCE
-    nonce: str
-    expires: int = 0
 
 
 class Invite(SlackModel, table=True):

@@ -26,16 +26,16 @@ import html
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from services.core import sso as core_sso
 from services.core.tenants import Tenant
 from services.core.twin import runtime_of
 from services.slack import sso, webhooks
-from services.slack.models import App, OAuthCode, SsoSetting, User
+from services.slack.models import App, OAuthCode, SsoLogin, SsoSetting, User
 from services.slack.ui import signin as ui_signin
 
 ERROR_PAGE = "<!DOCTYPE html><html><body><h1>Oops, something went wrong.</h1><p>{error}</p></body></html>"
@@ -166,67 +166,43 @@ async def authorize(request: Request) -> Response:
 
 
 async def _to_identity_provider(request: Request, single_sign_on: SsoSetting) -> Response:
-    runtime = runtime_of(request)
     try:
-        metadata = await sso.discover(single_sign_on.issuer)
-    except sso.SsoFailed:
+        url = await core_sso.start(runtime_of(request), single_sign_on, SsoLogin, query=request.url.query)
+    except core_sso.SsoFailed:
         return _error_page("sso_failed")
-    now = int(runtime.tenants.get(single_sign_on.tenant_id).clock.time())
-    with runtime.store.session() as session:
-        url = sso.begin(session, single_sign_on, metadata, request.url.query, runtime.base_url, now)
     return RedirectResponse(url, status_code=302)
+
+
+# The callback's refusals before anyone is identified, as Slack's error codes.
+_REFUSED = {core_sso.UNKNOWN: "invalid_state", core_sso.EXPIRED: "expired_state", core_sso.FAILED: "sso_failed"}
 
 
 async def sso_callback(request: Request) -> Response:
     """Where the IdP sends the browser back: the member it signed in installs the app."""
     runtime = runtime_of(request)
     request.state.dtu_operation = "oauth.v2.authorize"
-    params = request.query_params
-    with runtime.store.session() as session:
-        login = sso.take_login(session, params.get("state") or "")
-        single_sign_on = sso.setting(session, login.tenant_id) if login is not None else None
-    if login is None or single_sign_on is None:
-        return _error_page("invalid_state")
-    request.state.dtu_tenant = login.tenant_id
-    tenant = runtime.tenants.get(login.tenant_id)
-    now = int(tenant.clock.time())
-    if login.expires <= now:
-        return _error_page("expired_state")
-    if params.get("error") or not params.get("code"):
-        # The IdP refused (e.g. the person is not assigned to the Slack app in Okta).
-        return _error_page(params.get("error") or "access_denied")
     try:
-        claims = await sso.finish(single_sign_on, login, params["code"], runtime.base_url, now)
-    except sso.SsoFailed:
-        return _error_page("sso_failed")
-    original = dict(parse_qsl(login.query, keep_blank_values=True))
+        verified = await core_sso.complete(runtime, SsoSetting, SsoLogin, request.query_params)
+    except core_sso.Refused as refusal:
+        if refusal.tenant_id is not None:
+            request.state.dtu_tenant = refusal.tenant_id
+        # An IdP's own refusal (e.g. the person is not assigned to the Slack app in Okta) keeps its code.
+        return _error_page(_REFUSED.get(refusal.reason) or refusal.error or "access_denied")
+    request.state.dtu_tenant = verified.tenant_id
+    original = dict(parse_qsl(verified.login.query, keep_blank_values=True))
     if ui_signin.is_ui_sign_in(original):
         # A sign-in to the web client (services/slack/ui/signin.py), not an install.
-        return ui_signin.finish(request, tenant.id, claims, original)
+        return ui_signin.finish(request, verified.tenant_id, verified.email, original)
+    tenant = runtime.tenants.get(verified.tenant_id)
     try:
         with runtime.store.session() as session:
             app = _app(session, original)
-            member = _member_by_email(session, tenant.id, claims.get("email"))
+            member = sso.member_by_email(session, tenant.id, verified.email)
+            if isinstance(member, str):
+                raise AuthorizeProblem(member)
             return _approved(session, tenant, app, original, member)
     except AuthorizeProblem as problem:
         return _error_page(problem.error)
-
-
-def _member_by_email(session: Session, tenant_id: str, email: object) -> User:
-    """The Slack member the IdP vouched for: same email (Slack compares emails case-insensitively)."""
-    if not isinstance(email, str) or not email:
-        raise AuthorizeProblem("user_not_found")
-    query = select(User).where(
-        User.tenant_id == tenant_id,
-        func.lower(User.email) == email.lower(),
-        User.is_bot == False,  # noqa: E712
-    )
-    rows = session.exec(query.order_by(col(User.deleted))).all()
-    if not rows:
-        raise AuthorizeProblem("user_not_found")
-    if rows[0].deleted:
-        raise AuthorizeProblem("account_inactive")
-    return rows[0]
 
 
 def routes() -> list[BaseRoute]:

@@ -1,79 +1,50 @@
-"""Single sign-on through an Okta org (OpenID Connect), for Slack's install page.
+"""Single sign-on through an Okta org (OpenID Connect), for Slack's install page and client sign-in.
 
-A workspace with SSO sends a member who opens `/oauth/v2/authorize` to its identity
-provider first, as Slack does for workspaces that require SAML/OIDC sign-in. Here the
-provider is an OIDC web app in the Okta twin; the relying-party protocol (discovery, PKCE,
-code exchange, ID-token verification) is services/core/oidc_client.py. The pending sign-in
-is stored server-side (`SsoLogin`) under the random `state` sent to Okta; the caller finds
-the Slack member by the verified `email` claim.
+A workspace with SSO sends a member who opens `/oauth/v2/authorize` (or "Sign in with Okta" in
+the client) to its identity provider first, as Slack does for workspaces that require SAML/OIDC
+sign-in. The relying party (the stored setting and pending sign-ins, the trip to the IdP, the
+callback's checks) is services/core/sso.py; what is Slack's is here: the tables, and which member
+the verified email names (Slack's error codes otherwise).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from services.core import oidc_client
-from services.slack.models import SsoLogin, SsoSetting
+from services.core import sso as core_sso
+from services.slack.models import SsoSetting, User
 
-CALLBACK_PATH = "/sso/okta/callback"
-LOGIN_LIFETIME = 600  # seconds a sign-in may take at the IdP
+CALLBACK_PATH = core_sso.CALLBACK_PATH
 
-SsoFailed = oidc_client.OidcFailed
-discover = oidc_client.discover
+# Why a person Okta vouched for may not use the workspace (Slack's error codes).
+USER_NOT_FOUND = "user_not_found"
+ACCOUNT_INACTIVE = "account_inactive"
 
 
 def setting(session: Session, tenant_id: str) -> SsoSetting | None:
     return session.get(SsoSetting, tenant_id)
 
 
-def configure(session: Session, tenant_id: str, spec: dict[str, Any] | None) -> None:
+def configure(session: Session, tenant_id: str, spec: Any) -> None:
     """Set (or, with None, remove) a workspace's SSO; `spec` is `{issuer, client_id, client_secret}`."""
-    current = session.get(SsoSetting, tenant_id)
-    if spec is None:
-        if current is not None:
-            session.delete(current)
-        return
-    client = oidc_client.Client.from_spec(spec)
-    row = current or SsoSetting(tenant_id=tenant_id, issuer="", client_id="", client_secret="")
-    row.issuer, row.client_id, row.client_secret = client.issuer, client.client_id, client.client_secret
-    session.add(row)
+    core_sso.configure(session, SsoSetting, tenant_id, spec)
 
 
-def callback_url(base_url: str) -> str:
-    return base_url + CALLBACK_PATH
+def member_by_email(session: Session, tenant_id: str, email: str | None) -> User | str:
+    """The Slack member the IdP vouched for (Slack compares emails case-insensitively), or Slack's error.
 
-
-def _client(sso: SsoSetting) -> oidc_client.Client:
-    return oidc_client.Client(issuer=sso.issuer, client_id=sso.client_id, client_secret=sso.client_secret)
-
-
-def begin(session: Session, sso: SsoSetting, metadata: dict[str, Any], query: str, base_url: str, now: int) -> str:
-    """Store a pending sign-in resuming `query`; the URL of the IdP's authorize endpoint."""
-    attempt = oidc_client.Attempt()
-    session.add(
-        SsoLogin(
-            tenant_id=sso.tenant_id,
-            state=attempt.state,
-            query=query,
-            code_verifier=attempt.code_verifier,
-            nonce=attempt.nonce,
-            expires=now + LOGIN_LIFETIME,
-        )
-    )
-    return oidc_client.authorize_url(metadata, _client(sso), attempt, callback_url(base_url))
-
-
-def take_login(session: Session, state: str) -> SsoLogin | None:
-    """The pending sign-in for `state`, used up (a callback replayed finds nothing)."""
-    login = session.exec(select(SsoLogin).where(SsoLogin.state == state)).first()
-    if login is not None:
-        session.delete(login)
-    return login
-
-
-async def finish(sso: SsoSetting, login: SsoLogin, code: str, base_url: str, now: int) -> dict[str, Any]:
-    """Exchange `code` at the issuer and verify the ID token: its claims."""
-    attempt = oidc_client.Attempt(state=login.state, nonce=login.nonce, code_verifier=login.code_verifier)
-    return await oidc_client.exchange(_client(sso), attempt, code, callback_url(base_url), now)
+    Bots never sign in; a member who is active wins over a deactivated one of the same email.
+    """
+    if not email:
+        return USER_NOT_FOUND
+    rows = session.exec(
+        select(User)
+        .where(User.tenant_id == tenant_id, func.lower(User.email) == email.lower(), col(User.is_bot).is_(False))
+        .order_by(col(User.deleted))
+    ).all()
+    if not rows:
+        return USER_NOT_FOUND
+    return ACCOUNT_INACTIVE if rows[0].deleted else rows[0]

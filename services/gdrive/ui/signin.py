@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from services.core import sso as core_sso
 from services.core.tenants import DEFAULT_TENANT
 from services.core.twin import TwinRuntime, runtime_of
 from services.core.ui.session import UiUser, safe_next, ui_request
@@ -32,15 +33,9 @@ def people(runtime: TwinRuntime, tenant_id: str) -> list[UiUser]:
         return [oauth_sign_in.ui_user(tenant_id, row) for row in rows]
 
 
-def _has_sso(runtime: TwinRuntime, tenant_id: str) -> bool:
-    with runtime.store.session() as session:
-        return session.get(SsoSetting, tenant_id) is not None
-
-
 async def sso(request: Request, tenant_id: str, next_path: str) -> str | None:
-    if not _has_sso(runtime_of(request), tenant_id):
-        return None
-    return SSO_START + "?" + urlencode({"tenant": tenant_id, "next": next_path})
+    """Where "Sign in with Okta" goes, when the domain has SSO."""
+    return core_sso.start_url(runtime_of(request), SsoSetting, tenant_id, SSO_START, next_path)
 
 
 async def start_sso(request: Request) -> Response:

@@ -1,6 +1,6 @@
 """The UI acts as the signed-in account through the same domain code as the REST API.
 
-`as_user` opens the transaction a REST request would (services/jira/endpoint.py dispatch):
+`as_user` opens the transaction a REST request does (services/jira/endpoint.py `transaction`):
 a JiraCall whose principal is the signed-in account, committed at the end, then the
 after-commit callbacks (webhook deliveries). The domain code therefore records the same
 changelog, `updated` times and webhooks for a click as for an API call.
@@ -17,6 +17,7 @@ from services.core.credentials import Principal
 from services.core.twin import runtime_of
 from services.core.ui.session import UiUser
 from services.jira.call import JiraCall
+from services.jira.endpoint import transaction
 from services.jira.models import User
 
 UI_API_VERSION = "3"  # rich text in the domain code is ADF, as v3 carries it
@@ -25,22 +26,10 @@ UI_API_VERSION = "3"  # rich text in the domain code is ADF, as v3 carries it
 @contextmanager
 def as_user(request: Request, user: UiUser) -> Iterator[JiraCall]:
     """A JiraCall acting as `user`; commits when the block ends without an exception."""
-    runtime = runtime_of(request)
-    tenant = runtime.tenants.get(user.tenant)
+    tenant = runtime_of(request).tenants.get(user.tenant)
     principal = Principal(tenant_id=tenant.id, subject=user.id, kind="ui")
-    with runtime.store.session() as session:
-        call = JiraCall(
-            request=request,
-            runtime=runtime,
-            tenant=tenant,
-            session=session,
-            principal=principal,
-            api_version=UI_API_VERSION,
-        )
+    with transaction(request, tenant, principal, UI_API_VERSION) as call:
         yield call
-        session.commit()
-    for callback in call.after_commit:
-        callback()
 
 
 def still_active(request: Request, user: UiUser) -> bool:

@@ -2,28 +2,28 @@
 
 Slack's own sign-in (`slack.com/signin`) is by email link or the workspace's SSO; the twin
 offers the SSO (when the workspace has it wired, services/slack/sso.py) and the development
-one-click sign-in. The OIDC round trip is the install page's: the same `begin`/`finish`, the
+one-click sign-in. The OIDC round trip is the install page's (services/core/sso.py), with the
 same callback path `/sso/okta/callback` (so one redirect URI registered in Okta serves both);
 a pending sign-in started here carries `UI_NEXT` in its stored query, by which the callback
-knows to finish it here.
+(services/slack/oauth_http.py) knows to finish it here.
 """
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.core import sso as core_sso
+from services.core.sso import REFUSED_TEMPLATE
 from services.core.twin import TwinRuntime, runtime_of
 from services.core.ui.session import UiUser, safe_next, ui_request
 from services.core.ui.sign_in import signed_in
 from services.core.ui.templates import Chrome
 from services.slack import sso
-from services.slack.models import User
+from services.slack.models import SsoLogin, SsoSetting, User
 from services.slack.ui.page import CHROME, TEMPLATES
 
 START_PATH = "/signin/okta"
@@ -31,8 +31,8 @@ UI_NEXT = "dtu_ui_next"  # marks a stored SSO query as a sign-in to the client (
 
 # Slack's messages for members SSO vouches for but who cannot use the workspace.
 REFUSALS = {
-    "user_not_found": "There's no account in this workspace for the person Okta signed in.",
-    "account_inactive": "This account has been deactivated.",
+    sso.USER_NOT_FOUND: "There's no account in this workspace for the person Okta signed in.",
+    sso.ACCOUNT_INACTIVE: "This account has been deactivated.",
     "sso_failed": "Single sign-on with Okta failed. Try again, or ask a workspace admin.",
     "invalid_state": "This sign-in link has expired or was already used. Sign in again.",
 }
@@ -55,11 +55,8 @@ def people(runtime: TwinRuntime, tenant_id: str) -> list[UiUser]:
 
 
 async def sso_start_url(request: Request, tenant_id: str, next_path: str) -> str | None:
-    """Where "Sign in with Okta" goes, when the workspace has SSO (the IdP is contacted only on click)."""
-    with runtime_of(request).store.session() as session:
-        if sso.setting(session, tenant_id) is None:
-            return None
-    return f"{START_PATH}?{urlencode({'tenant': tenant_id, 'next': next_path})}"
+    """Where "Sign in with Okta" goes, when the workspace has SSO."""
+    return core_sso.start_url(runtime_of(request), SsoSetting, tenant_id, START_PATH, next_path)
 
 
 async def start(request: Request) -> Response:
@@ -70,19 +67,13 @@ async def start(request: Request) -> Response:
     if runtime.tenants.find(tenant_id) is None:
         return refused(request, "invalid_state", tenant_id)
     ui_request(request, "sign_in.sso", tenant_id)
-    with runtime.store.session() as session:
-        setting = sso.setting(session, tenant_id)
-        if setting is not None:
-            session.expunge(setting)
+    setting = core_sso.setting(runtime, SsoSetting, tenant_id)
     if setting is None:
         return RedirectResponse(f"{CHROME.sign_in}?tenant={quote(tenant_id)}", status_code=303)
     try:
-        metadata = await sso.discover(setting.issuer)
-    except sso.SsoFailed:
+        url = await core_sso.start(runtime, setting, SsoLogin, query=urlencode({UI_NEXT: next_path}))
+    except core_sso.SsoFailed:
         return refused(request, "sso_failed", tenant_id)
-    now = int(runtime.tenants.get(tenant_id).clock.time())
-    with runtime.store.session() as session:
-        url = sso.begin(session, setting, metadata, urlencode({UI_NEXT: next_path}), runtime.base_url, now)
     return RedirectResponse(url, status_code=302)
 
 
@@ -90,42 +81,29 @@ def is_ui_sign_in(original: dict[str, str]) -> bool:
     return UI_NEXT in original
 
 
-def finish(request: Request, tenant_id: str, claims: dict[str, Any], original: dict[str, str]) -> Response:
+def finish(request: Request, tenant_id: str, email: str | None, original: dict[str, str]) -> Response:
     """The end of the callback for a client sign-in: the member with Okta's verified email is signed in."""
     ui_request(request, "sign_in.sso", tenant_id)
-    runtime = runtime_of(request)
-    with runtime.store.session() as session:
-        member = _member_by_email(session, tenant_id, claims.get("email"))
+    with runtime_of(request).store.session() as session:
+        member = sso.member_by_email(session, tenant_id, email)
         if isinstance(member, str):
             return refused(request, member, tenant_id)
         return signed_in(request, ui_user(member), safe_next(original.get(UI_NEXT), "/"))
 
 
-def _member_by_email(session: Session, tenant_id: str, email: object) -> User | str:
-    """As the install page finds the member (oauth_http): same email, case-insensitively; else Slack's error."""
-    if not isinstance(email, str) or not email:
-        return "user_not_found"
-    rows = session.exec(
-        select(User)
-        .where(User.tenant_id == tenant_id, func.lower(User.email) == email.lower(), col(User.is_bot).is_(False))
-        .order_by(col(User.deleted))
-    ).all()
-    if not rows:
-        return "user_not_found"
-    return "account_inactive" if rows[0].deleted else rows[0]
-
-
 def refused(request: Request, error: str, tenant_id: str, chrome: Chrome = CHROME) -> Response:
     return TEMPLATES.TemplateResponse(
         request,
-        "sso_refused.html",
+        REFUSED_TEMPLATE,
         {
             "ui": chrome,
             "user": None,
             "title": "Sign in",
+            "heading": "We couldn't sign you in",
             "code": error,
             "message": REFUSALS.get(error, "You can't sign in to this workspace."),
             "again": f"{chrome.sign_in}?tenant={quote(tenant_id)}",
+            "again_label": "Back to sign in",
         },
         status_code=403,
     )
