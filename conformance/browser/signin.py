@@ -15,3 +15,17 @@ def dev_sign_in(page: Page, base_url: str, path: str, tenant: str, email: str) -
     page.goto(f"{base_url}{path}{separator}tenant={tenant}")
     page.locator(f'[data-testid="dev-sign-in"][data-email="{email}"]').click()
     page.wait_for_load_state()
+
+
+def okta_sign_in(page: Page, email: str, password: str) -> None:
+    """On the Okta twin's hosted sign-in page: enter `email` and `password` and sign in."""
+    page.locator("#okta-signin-username").fill(email)
+    page.locator("#okta-signin-password").fill(password)
+    page.locator("#okta-signin-submit").click()
+
+
+def sign_in_with_okta(page: Page, url: str, email: str, password: str) -> None:
+    """Open `url` (a page that asks to sign in), take "Sign in with Okta" and sign in there."""
+    page.goto(url)
+    page.locator("#sso-sign-in").click()
+    okta_sign_in(page, email, password)

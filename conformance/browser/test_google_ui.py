@@ -9,16 +9,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from conformance.browser import signin
 from conformance.browser.signin import dev_sign_in
 from conformance.gdrive.conftest import _OPEN
 from conformance.gdrive.workspace import docs_as, drive_for, sheets_as
+from conformance.okta_sso import GOOGLE as GOOGLE_SSO
+from conformance.okta_sso import PASSWORD, okta_admin, okta_person, wire_okta_sso
 
 FOLDER = "application/vnd.google-apps.folder"
-PASSWORD = "Correct-Horse-Battery-9"
 Shot = Callable[[Page, str], Path]
 
 # A small, realistic domain: a few folders and files in Alice's My Drive, one shared with Bob.
@@ -304,49 +305,15 @@ def test_sign_in_lists_the_domain_people_but_not_the_suspended(page: Page, dtu_g
     expect(page.get_by_test_id("heading")).to_have_text("My Drive")
 
 
-def wire_okta_sso(dtu_okta: Any, dtu_google: Any, okta: httpx.Client) -> None:
-    """As an Okta admin sets up Google Workspace SSO: an OIDC web app assigned to Everyone, named in the domain."""
-    body = {
-        "name": "oidc_client",
-        "label": "Google Workspace SSO",
-        "signOnMode": "OPENID_CONNECT",
-        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-        "settings": {
-            "oauthClient": {
-                "application_type": "web",
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-                "redirect_uris": [dtu_google.base_url + "/sso/okta/callback"],
-            }
-        },
-    }
-    app = okta.post("/api/v1/apps", json=body)
-    assert app.status_code == 200, app.text
-    everyone = okta.get("/api/v1/groups", params={"q": "Everyone"}).json()[0]["id"]
-    assert okta.put(f"/api/v1/apps/{app.json()['id']}/groups/{everyone}", json={}).status_code == 200
-    client = app.json()["credentials"]["oauthClient"]
-    sso = {"issuer": dtu_okta.issuer, "client_id": client["client_id"], "client_secret": client["client_secret"]}
-    assert dtu_google.control("POST", "/seed", json={"sso": sso}).status_code == 200
-
-
-def okta_person(okta: httpx.Client, email: str) -> None:
-    profile = {"login": email, "email": email, "firstName": "Test", "lastName": "Person"}
-    body = {"profile": profile, "credentials": {"password": {"value": PASSWORD}}}
-    response = okta.post("/api/v1/users", params={"activate": "true"}, json=body)
-    assert response.status_code == 200, response.text
-
-
 def sign_in_with_okta(page: Page, dtu_google: Any, email: str) -> None:
-    page.goto(f"{dtu_google.base_url}/drive/my-drive?tenant={dtu_google.tenant_id}")
-    page.locator("#sso-sign-in").click()
-    page.locator("#okta-signin-username").fill(email)
-    page.locator("#okta-signin-password").fill(PASSWORD)
-    page.locator("#okta-signin-submit").click()
+    url = f"{dtu_google.base_url}/drive/my-drive?tenant={dtu_google.tenant_id}"
+    signin.sign_in_with_okta(page, url, email, PASSWORD)
 
 
 def test_sign_in_with_okta(page: Page, dtu_google: Any, dtu_okta: Any, seeded: Any) -> None:
-    with httpx.Client(base_url=dtu_okta.org_url, headers={"Authorization": f"SSWS {dtu_okta.api_token}"}) as okta:
-        wire_okta_sso(dtu_okta, dtu_google, okta)
+    # As an Okta admin sets up Google Workspace SSO: an OIDC web app assigned to Everyone, named in the domain.
+    wire_okta_sso(dtu_okta, dtu_google, GOOGLE_SSO)
+    with okta_admin(dtu_okta) as okta:
         okta_person(okta, dtu_google.alice_email)
         okta_person(okta, f"erin@{dtu_google.domain}")
     sign_in_with_okta(page, dtu_google, dtu_google.alice_email)

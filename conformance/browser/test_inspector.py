@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -53,6 +53,14 @@ def _okta_traffic(dtu_okta: Any) -> None:
     httpx.get(f"{dtu_okta.base_url}/api/v1/groups", headers=headers).raise_for_status()
 
 
+def check_filter(entry: Locator, set_to: Callable[[str], object], hides: str, shows: str) -> None:
+    """The journal filter set to `hides` hides `entry`; set to `shows`, shows it again."""
+    set_to(hides)
+    expect(entry).to_be_hidden()
+    set_to(shows)
+    expect(entry).to_be_visible()
+
+
 def test_journal_streams_new_entries_live_and_filters_them(
     page: Page, inspector: str, slack: WebClient, dtu_slack: Any, dtu_okta: Any, screenshot: Callable[..., Path]
 ) -> None:
@@ -68,18 +76,9 @@ def test_journal_streams_new_entries_live_and_filters_them(
     expect(entry).to_contain_text("200")
     expect(page.locator(f'tr[data-testid="entry"][data-tenant="{dtu_okta.tenant_id}"]').first).to_be_visible()
 
-    page.get_by_test_id("filter-service").select_option("okta")
-    expect(entry).to_be_hidden()
-    page.get_by_test_id("filter-service").select_option("slack")
-    expect(entry).to_be_visible()
-    page.get_by_test_id("filter-status").select_option("5")
-    expect(entry).to_be_hidden()
-    page.get_by_test_id("filter-status").select_option("2")
-    expect(entry).to_be_visible()
-    page.get_by_test_id("filter-text").fill("users.list")
-    expect(entry).to_be_hidden()
-    page.get_by_test_id("filter-text").fill("postMessage")
-    expect(entry).to_be_visible()
+    check_filter(entry, page.get_by_test_id("filter-service").select_option, hides="okta", shows="slack")
+    check_filter(entry, page.get_by_test_id("filter-status").select_option, hides="5", shows="2")
+    check_filter(entry, page.get_by_test_id("filter-text").fill, hides="users.list", shows="postMessage")
 
     # A filtered page still streams: a second post arrives, a failing call is kept out by the 2xx filter.
     slack.chat_postMessage(channel="#eng", text="Changelog in the wiki")

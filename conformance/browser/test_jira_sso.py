@@ -20,7 +20,11 @@ import pytest
 from jira import JIRA
 from playwright.sync_api import Page, expect
 
-PASSWORD = "Correct-Horse-Battery-9"
+from conformance import okta_sso
+from conformance.browser.signin import okta_sign_in
+from conformance.jira.conftest import client
+from conformance.okta_sso import PASSWORD, okta_admin, okta_person
+
 PRIYA, MARCUS, NOBODY = "priya@example.com", "marcus@example.com", "nobody@example.com"
 SEED: dict[str, Any] = {
     "users": [{"email": PRIYA, "displayName": "Priya Natarajan"}, {"email": MARCUS, "displayName": "Marcus Webb"}],
@@ -43,49 +47,14 @@ def site(dtu_jira: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def jira(dtu_jira: Any) -> Iterator[JIRA]:
-    instance = JIRA(server=dtu_jira.url, basic_auth=(dtu_jira.email, dtu_jira.api_token), max_retries=0)
+    instance = client(dtu_jira)
     yield instance
     instance.close()
 
 
-@pytest.fixture
-def okta_http(dtu_okta: Any) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=dtu_okta.org_url, headers={"Authorization": f"SSWS {dtu_okta.api_token}"}) as http:
-        yield http
-
-
-def wire_okta_sso(dtu_okta: Any, dtu_jira: Any, okta_http: httpx.Client) -> None:
+def wire_okta_sso(dtu_okta: Any, dtu_jira: Any) -> None:
     """As an Okta admin sets up Atlassian Cloud SSO: an OIDC web app assigned to Everyone, named in the site."""
-    app = okta_http.post(
-        "/api/v1/apps",
-        json={
-            "name": "oidc_client",
-            "label": "Atlassian Cloud SSO",
-            "signOnMode": "OPENID_CONNECT",
-            "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-            "settings": {
-                "oauthClient": {
-                    "application_type": "web",
-                    "grant_types": ["authorization_code"],
-                    "response_types": ["code"],
-                    "redirect_uris": [dtu_jira.base_url + "/sso/okta/callback"],
-                }
-            },
-        },
-    )
-    assert app.status_code == 200, app.text
-    everyone = okta_http.get("/api/v1/groups", params={"q": "Everyone"}).json()[0]["id"]
-    assert okta_http.put(f"/api/v1/apps/{app.json()['id']}/groups/{everyone}", json={}).status_code == 200
-    client = app.json()["credentials"]["oauthClient"]
-    sso = {"issuer": dtu_okta.issuer, "client_id": client["client_id"], "client_secret": client["client_secret"]}
-    assert dtu_jira.control("POST", "/seed", json={"sso": sso}).status_code == 200
-
-
-def okta_person(okta_http: httpx.Client, email: str, first: str, last: str) -> None:
-    profile = {"login": email, "email": email, "firstName": first, "lastName": last}
-    body = {"profile": profile, "credentials": {"password": {"value": PASSWORD}}}
-    response = okta_http.post("/api/v1/users", params={"activate": "true"}, json=body)
-    assert response.status_code == 200, response.text
+    okta_sso.wire_okta_sso(dtu_okta, dtu_jira, okta_sso.JIRA)
 
 
 def to_okta(page: Page, dtu_jira: Any) -> None:
@@ -99,9 +68,7 @@ def to_okta(page: Page, dtu_jira: Any) -> None:
 
 def sign_in_with_okta(page: Page, dtu_jira: Any, email: str) -> None:
     to_okta(page, dtu_jira)
-    page.locator("#okta-signin-username").fill(email)
-    page.locator("#okta-signin-password").fill(PASSWORD)
-    page.locator("#okta-signin-submit").click()
+    okta_sign_in(page, email, PASSWORD)
 
 
 def test_sign_in_through_okta(
@@ -110,7 +77,6 @@ def test_sign_in_through_okta(
     dtu_okta: Any,
     site: dict[str, Any],
     jira: JIRA,
-    okta_http: httpx.Client,
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     # Without SSO the log-in page has no Okta button.
@@ -118,9 +84,10 @@ def test_sign_in_through_okta(
     expect(page.locator("#sign-in-form")).to_be_visible()
     expect(page.locator("#sso-sign-in")).to_have_count(0)
 
-    wire_okta_sso(dtu_okta, dtu_jira, okta_http)
-    for email, first, last in ((PRIYA, "Priya", "Natarajan"), (MARCUS, "Marcus", "Webb"), (NOBODY, "No", "Body")):
-        okta_person(okta_http, email, first, last)
+    wire_okta_sso(dtu_okta, dtu_jira)
+    with okta_admin(dtu_okta) as okta:
+        for email, first, last in ((PRIYA, "Priya", "Natarajan"), (MARCUS, "Marcus", "Webb"), (NOBODY, "No", "Body")):
+            okta_person(okta, email, first, last)
     page.goto(f"{dtu_jira.base_url}/login?tenant={dtu_jira.tenant_id}")
     expect(page.locator("#sso-sign-in")).to_have_text("Sign in with Okta")
     screenshot(page, "jira-sign-in")
@@ -130,9 +97,7 @@ def test_sign_in_through_okta(
     page.context.clear_cookies()
     page.goto(f"{dtu_jira.base_url}/browse/{key}?tenant={dtu_jira.tenant_id}")
     page.locator("#sso-sign-in").click()
-    page.locator("#okta-signin-username").fill(PRIYA)
-    page.locator("#okta-signin-password").fill(PASSWORD)
-    page.locator("#okta-signin-submit").click()
+    okta_sign_in(page, PRIYA, PASSWORD)
     expect(page.get_by_test_id("signed-in-as")).to_have_text("Priya Natarajan")
     expect(page).to_have_url(re.compile(rf"/browse/{key}(\?tenant=[^&]+)?$"))
     page.locator("#comment-body").fill("Signed in through Okta.")
@@ -166,9 +131,9 @@ def test_sign_in_through_okta(
 
 
 def test_an_error_from_okta_and_a_replayed_callback_are_shown_on_the_page(
-    page: Page, dtu_jira: Any, dtu_okta: Any, site: dict[str, Any], okta_http: httpx.Client
+    page: Page, dtu_jira: Any, dtu_okta: Any, site: dict[str, Any]
 ) -> None:
-    wire_okta_sso(dtu_okta, dtu_jira, okta_http)
+    wire_okta_sso(dtu_okta, dtu_jira)
     to_okta(page, dtu_jira)
     # What Okta sends back when it refuses: `error` on the redirect URI, with the sign-in's state.
     state = httpx.URL(page.url).params["state"]
@@ -185,10 +150,8 @@ def test_an_error_from_okta_and_a_replayed_callback_are_shown_on_the_page(
     expect(page.locator("#sign-in-form")).to_be_visible()
 
 
-def test_sso_null_removes_it_and_a_bad_setting_is_refused(
-    dtu_jira: Any, dtu_okta: Any, okta_http: httpx.Client
-) -> None:
-    wire_okta_sso(dtu_okta, dtu_jira, okta_http)
+def test_sso_null_removes_it_and_a_bad_setting_is_refused(dtu_jira: Any, dtu_okta: Any) -> None:
+    wire_okta_sso(dtu_okta, dtu_jira)
     sign_in_page = f"{dtu_jira.base_url}/login?tenant={dtu_jira.tenant_id}"
     assert 'id="sso-sign-in"' in httpx.get(sign_in_page).text
     bad = dtu_jira.control("POST", "/seed", json={"sso": {"issuer": dtu_okta.issuer}})

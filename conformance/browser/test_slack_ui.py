@@ -7,7 +7,7 @@ client at /client/T…/C… and reads the outcome back with slack_sdk's WebClien
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from slack_sdk import WebClient
 
+from conformance.browser import signin
 from conformance.browser.signin import dev_sign_in
+from conformance.okta_sso import PASSWORD, okta_admin, okta_person, wire_okta_sso
+from conformance.okta_sso import SLACK as SLACK_SSO
 
 ADMIN_EMAIL = "admin@example.com"
-PASSWORD = "Correct-Horse-Battery-9"
 SEED: dict[str, Any] = {
     "users": [
         {
@@ -220,58 +222,21 @@ def test_profile_shows_the_okta_id_of_a_scim_provisioned_member(
 
 
 @pytest.fixture
-def okta_http(dtu_okta: Any) -> Any:
-    with httpx.Client(base_url=dtu_okta.org_url, headers={"Authorization": f"SSWS {dtu_okta.api_token}"}) as http:
+def okta_http(dtu_okta: Any) -> Iterator[httpx.Client]:
+    with okta_admin(dtu_okta) as http:
         yield http
 
 
-def wire_okta_sso(dtu_okta: Any, dtu_slack: Any, okta_http: httpx.Client) -> None:
-    """As an Okta admin sets up Slack SSO: an OIDC web app assigned to Everyone, named in the workspace."""
-    app = okta_http.post(
-        "/api/v1/apps",
-        json={
-            "name": "oidc_client",
-            "label": "Slack SSO",
-            "signOnMode": "OPENID_CONNECT",
-            "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-            "settings": {
-                "oauthClient": {
-                    "application_type": "web",
-                    "grant_types": ["authorization_code"],
-                    "response_types": ["code"],
-                    "redirect_uris": [dtu_slack.base_url + "/sso/okta/callback"],
-                }
-            },
-        },
-    )
-    assert app.status_code == 200, app.text
-    everyone = okta_http.get("/api/v1/groups", params={"q": "Everyone"}).json()[0]["id"]
-    assert okta_http.put(f"/api/v1/apps/{app.json()['id']}/groups/{everyone}", json={}).status_code == 200
-    client = app.json()["credentials"]["oauthClient"]
-    sso = {"issuer": dtu_okta.issuer, "client_id": client["client_id"], "client_secret": client["client_secret"]}
-    assert dtu_slack.control("POST", "/seed", json={"sso": sso}).status_code == 200
-
-
-def okta_person(okta_http: httpx.Client, email: str, first: str, last: str) -> None:
-    profile = {"login": email, "email": email, "firstName": first, "lastName": last}
-    body = {"profile": profile, "credentials": {"password": {"value": PASSWORD}}}
-    response = okta_http.post("/api/v1/users", params={"activate": "true"}, json=body)
-    assert response.status_code == 200, response.text
-
-
 def sign_in_with_okta(page: Page, dtu_slack: Any, email: str) -> None:
-    page.goto(f"{dtu_slack.base_url}/?tenant={dtu_slack.tenant_id}")
-    page.locator("#sso-sign-in").click()
-    page.locator("#okta-signin-username").fill(email)
-    page.locator("#okta-signin-password").fill(PASSWORD)
-    page.locator("#okta-signin-submit").click()
+    signin.sign_in_with_okta(page, f"{dtu_slack.base_url}/?tenant={dtu_slack.tenant_id}", email, PASSWORD)
 
 
 def test_sign_in_through_okta(
     page: Page, dtu_slack: Any, dtu_okta: Any, okta_http: httpx.Client, screenshot: Callable[[Page, str], Path]
 ) -> None:
     known = ids(dtu_slack)
-    wire_okta_sso(dtu_okta, dtu_slack, okta_http)
+    # As an Okta admin sets up Slack SSO: an OIDC web app assigned to Everyone, named in the workspace.
+    wire_okta_sso(dtu_okta, dtu_slack, SLACK_SSO)
     okta_person(okta_http, "alice@example.com", "Alice", "Park")
     okta_person(okta_http, "carol@example.com", "Carol", "Diaz")
 

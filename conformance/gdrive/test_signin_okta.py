@@ -21,6 +21,8 @@ from google.oauth2.credentials import Credentials
 
 from conformance.gdrive.conftest import drive_service
 from conformance.okta.oidc_client import Browser, query_of
+from conformance.okta_sso import GOOGLE as GOOGLE_SSO
+from conformance.okta_sso import PASSWORD, okta_admin, okta_person, wire_okta_sso
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # authlib warns when it falls back from httpx2 to httpx
@@ -28,7 +30,6 @@ with warnings.catch_warnings():
 
 REDIRECT = "http://127.0.0.1:8765/"  # a Desktop app's loopback listener (never contacted here)
 DRIVE = "https://www.googleapis.com/auth/drive"
-PASSWORD = "Correct-Horse-Battery-9"
 
 
 def google_root(dtu_google: Any) -> str:
@@ -178,33 +179,14 @@ def test_authorize_page_errors(
 # -- through Okta -------------------------------------------------------------------------------
 @pytest.fixture
 def okta_http(dtu_okta: Any) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=dtu_okta.org_url, headers={"Authorization": f"SSWS {dtu_okta.api_token}"}) as http:
+    with okta_admin(dtu_okta) as http:
         yield http
 
 
 @pytest.fixture
 def sso(dtu_okta: Any, dtu_google: Any, okta_http: httpx.Client) -> dict[str, str]:
     """Okta org + Google domain wired for SSO; Alice has an Okta account: {okta_id}."""
-    body = {
-        "name": "oidc_client",
-        "label": "Google Workspace SSO",
-        "signOnMode": "OPENID_CONNECT",
-        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-        "settings": {
-            "oauthClient": {
-                "application_type": "web",
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-                "redirect_uris": [google_root(dtu_google) + "/sso/okta/callback"],
-            }
-        },
-    }
-    app = okta_http.post("/api/v1/apps", json=body).json()
-    everyone = okta_http.get("/api/v1/groups", params={"q": "Everyone"}).json()[0]["id"]
-    assert okta_http.put(f"/api/v1/apps/{app['id']}/groups/{everyone}", json={}).status_code == 200
-    client = app["credentials"]["oauthClient"]
-    setting = {"issuer": dtu_okta.issuer, "client_id": client["client_id"], "client_secret": client["client_secret"]}
-    assert dtu_google.control("POST", "/seed", json={"sso": setting}).status_code == 200
+    wire_okta_sso(dtu_okta, dtu_google, GOOGLE_SSO, root=google_root(dtu_google))
     return {"okta_id": okta_person(okta_http, dtu_google.alice_email)}
 
 
@@ -249,14 +231,6 @@ def test_wrong_password_never_reaches_google(
     again = browser.sign_in(page, dtu_google.alice_email, "not-the-password-1")
     assert again.status_code == 200 and "<form" in again.text and "location" not in again.headers
     client.close()
-
-
-def okta_person(okta_http: httpx.Client, email: str) -> str:
-    profile = {"login": email, "email": email, "firstName": "Test", "lastName": "Person"}
-    body = {"profile": profile, "credentials": {"password": {"value": PASSWORD}}}
-    person = okta_http.post("/api/v1/users", params={"activate": "true"}, json=body)
-    assert person.status_code == 200, person.text
-    return str(person.json()["id"])
 
 
 def test_user_suspended_in_google_gets_googles_error_page(

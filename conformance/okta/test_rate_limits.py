@@ -17,8 +17,6 @@ from __future__ import annotations
 import email.utils
 import os
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,6 +30,7 @@ from okta.client import Client
 from okta.errors.okta_api_error import OktaAPIError
 
 from conformance.okta.conftest import sdk_config
+from services.core.testing import dtu_up
 
 RATE_HEADERS = ("X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")
 
@@ -171,35 +170,13 @@ def enforcing_twin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DTU_OKTA_RATE_LIMITS": "enforce"}
     env.pop("DTU_DATABASE_URL", None)
     log_path = Path(tmp_path_factory.mktemp("enforce")) / "twin.log"
-    command = [
-        sys.executable,
-        "-m",
-        "services.cli",
-        "up",
-        "--no-inspector",
-        "--services",
-        "okta",
-        "--port",
-        f"okta={port}",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/_dtu/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(log_path.read_text())
-            time.sleep(0.05)
+    with dtu_up(["--services", "okta", "--port", f"okta={port}"], env, log_path, ready=lambda: _ready(url)):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+def _ready(url: str) -> bool:
+    return httpx.get(f"{url}/_dtu/ready").status_code == 200
 
 
 def test_enforced_limit_answers_429_until_the_window_resets(enforcing_twin: str) -> None:

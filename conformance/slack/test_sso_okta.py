@@ -19,10 +19,11 @@ import pytest
 from slack_sdk import WebClient
 
 from conformance.okta.oidc_client import Browser, query_of
+from conformance.okta_sso import PASSWORD, okta_admin, okta_person, okta_sso_setting
+from conformance.okta_sso import SLACK as SLACK_SSO
 
 REDIRECT = "https://app.example.com/slack/oauth_redirect"
 EMAIL = "nina.hire@example.com"
-PASSWORD = "Correct-Horse-Battery-9"
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def okta_http(dtu_okta: Any) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=dtu_okta.org_url, headers={"Authorization": f"SSWS {dtu_okta.api_token}"}) as http:
+    with okta_admin(dtu_okta) as http:
         yield http
 
 
@@ -42,52 +43,18 @@ def slack_root(dtu_slack: Any) -> str:
     return str(dtu_slack.url).removesuffix("/api/")
 
 
-def sso_app(okta_http: httpx.Client, redirect_uri: str) -> dict[str, Any]:
-    """An OIDC web app assigned to Everyone, as an Okta admin sets up Slack SSO: its client credentials."""
-    body = {
-        "name": "oidc_client",
-        "label": "Slack SSO",
-        "signOnMode": "OPENID_CONNECT",
-        "credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}},
-        "settings": {
-            "oauthClient": {
-                "application_type": "web",
-                "grant_types": ["authorization_code"],
-                "response_types": ["code"],
-                "redirect_uris": [redirect_uri],
-            }
-        },
-    }
-    created = okta_http.post("/api/v1/apps", json=body)
-    assert created.status_code == 200, created.text
-    app = created.json()
-    everyone = okta_http.get("/api/v1/groups", params={"q": "Everyone"}).json()[0]["id"]
-    assigned = okta_http.put(f"/api/v1/apps/{app['id']}/groups/{everyone}", json={})
-    assert assigned.status_code == 200, assigned.text
-    client: dict[str, Any] = app["credentials"]["oauthClient"]
-    return client
-
-
-def okta_person(okta_http: httpx.Client, email: str) -> str:
-    profile = {"login": email, "email": email, "firstName": "Nina", "lastName": "Hire"}
-    body = {"profile": profile, "credentials": {"password": {"value": PASSWORD}}}
-    response = okta_http.post("/api/v1/users", params={"activate": "true"}, json=body)
-    assert response.status_code == 200, response.text
-    user_id: str = response.json()["id"]
-    return user_id
-
-
 @pytest.fixture
 def sso(dtu_okta: Any, dtu_slack: Any, okta_http: httpx.Client) -> dict[str, str]:
     """Okta org + Slack workspace wired for SSO, Nina in both: {okta_id, slack_id}."""
-    client = sso_app(okta_http, slack_root(dtu_slack) + "/sso/okta/callback")
+    # As an Okta admin sets up Slack SSO: an OIDC web app assigned to Everyone, its credentials.
     document = {
         "users": [{"name": "nina", "real_name": "Nina Hire", "email": EMAIL}],
-        "sso": {"issuer": dtu_okta.issuer, "client_id": client["client_id"], "client_secret": client["client_secret"]},
+        "sso": okta_sso_setting(dtu_okta, SLACK_SSO, slack_root(dtu_slack)),
     }
     seeded = dtu_slack.control("POST", "/seed", json=document)
     assert seeded.status_code == 200, seeded.text
-    return {"okta_id": okta_person(okta_http, EMAIL), "slack_id": seeded.json()["created"]["users"][0]}
+    okta_id = okta_person(okta_http, EMAIL, "Nina", "Hire")
+    return {"okta_id": okta_id, "slack_id": seeded.json()["created"]["users"][0]}
 
 
 def open_install(browser: Browser, dtu_slack: Any, **extra: str) -> httpx.Response:

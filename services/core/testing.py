@@ -7,10 +7,16 @@ As in httpx's own test suite: uvicorn runs in a thread on a pre-bound socket
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import TracebackType
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 
@@ -63,3 +69,35 @@ class ThreadedServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+@contextmanager
+def dtu_up(
+    args: list[str], env: dict[str, str], log_path: Path, ready: Callable[[], bool], timeout: float = 30.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`dtu up --no-inspector <args>` as a user starts it, in a subprocess logging to `log_path`.
+
+    Yields once `ready()` is true (an HTTP or OS error from it counts as not yet);
+    AssertionError with the log when the process exits or `timeout` passes first.
+    Terminated on exit.
+    """
+    command = [sys.executable, "-m", "services.cli", "up", "--no-inspector", *args]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _answers(ready):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise AssertionError(log_path.read_text())
+            time.sleep(0.05)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _answers(ready: Callable[[], bool]) -> bool:
+    try:
+        return ready()
+    except (httpx.HTTPError, OSError):  # not listening yet, a file not written yet (FileNotFoundError, SSLError)
+        return False

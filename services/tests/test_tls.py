@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import ssl
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +12,7 @@ from cryptography import x509
 
 from services.core.server import bind_socket
 from services.core.settings import TwinSettings
+from services.core.testing import dtu_up
 from services.core.tls import TlsFiles, default_dir, ensure_local_ca, files_for, hosts_for
 from services.pytest_plugin import TwinServer
 
@@ -80,36 +78,15 @@ def test_dtu_up_tls_serves_https_and_says_how_to_trust_it(tmp_path: Path) -> Non
     # credentials from an earlier start on another port (see the root README's limitations).
     env = {k: v for k, v in os.environ.items() if k not in ("DTU_DATABASE_URL", "DTU_DATA_DIR")}
     env["DTU_TLS_DIR"] = str(tmp_path / "tls")
-    command = [
-        sys.executable,
-        "-m",
-        "services.cli",
-        "up",
-        "--no-inspector",
-        "--tls",
-        "--services",
-        "okta",
-        "--port",
-        f"okta={port}",
-    ]
+    url, ca = f"https://127.0.0.1:{port}", str(tmp_path / "tls" / "ca.pem")
+
+    def ready() -> bool:  # the CA appears when `dtu up` starts, then the port answers
+        return httpx.get(f"{url}/_dtu/health", verify=ssl.create_default_context(cafile=ca)).status_code == 200
+
     log_path = tmp_path / "up.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:  # the CA appears when `dtu up` starts, then the port answers
-                context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "ca.pem"))
-                response = httpx.get(f"https://127.0.0.1:{port}/_dtu/tenants/default", verify=context)
-                break
-            except (httpx.HTTPError, FileNotFoundError, ssl.SSLError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError(log_path.read_text()) from None
-                time.sleep(0.05)
-        assert response.json()["credentials"]["org_url"] == f"https://127.0.0.1:{port}"
+    with dtu_up(["--tls", "--services", "okta", "--port", f"okta={port}"], env, log_path, ready):
+        response = httpx.get(f"{url}/_dtu/tenants/default", verify=ssl.create_default_context(cafile=ca))
+        assert response.json()["credentials"]["org_url"] == url
         output = log_path.read_text()
         assert f"export SSL_CERT_FILE={tmp_path / 'tls' / 'ca-bundle.pem'}" in output
-        assert f"DTU_OKTA_ORG_URL=https://127.0.0.1:{port}" in output
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        assert f"DTU_OKTA_ORG_URL={url}" in output

@@ -8,29 +8,29 @@ user cannot be unassigned directly (E0000046), and provisioning pushes follow.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.ui.session import ui_request
 from services.okta.api import apps as apps_api
 from services.okta.api import groups as groups_api
 from services.okta.call import OktaCall
 from services.okta.domain import users as users_domain
 from services.okta.errors import OktaError
-from services.okta.ui.web import Viewer, admin, back, body_of, form_fields, message, page, run
+from services.okta.ui.web import Viewer, acting, attempt, back, body_of, form_fields, looking, message, page, run
 
 READ, MANAGE = "okta.apps.read", "okta.apps.manage"
 ACTIONS = ("app.user.assign", "app.user.unassign", "app.group.assign", "app.group.unassign")
 LIST_LIMIT = 200
 STATUSES = ("ACTIVE", "INACTIVE")
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 async def list_apps(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     q = (request.query_params.get("q") or "").strip()
@@ -52,8 +52,7 @@ def _app_path(app: dict[str, Any]) -> str:
 
 
 async def show_app(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     app_id = request.path_params["id"]
@@ -101,71 +100,49 @@ def _by_login(handler: Any) -> Any:
     return assign
 
 
-def _act(request: Request, action: str) -> tuple[Viewer | Response, str]:
-    who = admin(request)
-    if not isinstance(who, Viewer):
-        ui_request(request)
-        return who, ""
-    ui_request(request, action, who.user.tenant)
-    return who, f"/admin/app/{request.path_params['name']}/instance/{request.path_params['id']}"
+def _here(request: Request) -> str:
+    return f"/admin/app/{request.path_params['name']}/instance/{request.path_params['id']}"
 
 
 async def assign_user(request: Request) -> Response:
-    who, here = _act(request, "app.user.assign")
+    who = acting(request, "app.user.assign")
     if not isinstance(who, Viewer):
         return who
     login = (await form_fields(request)).get("user", "").strip()
     if not login:
-        return back(here, error="Api validation failed: id: The field cannot be left blank")
-    try:
-        run(
-            request,
-            who,
-            _by_login(apps_api.assign_user_to_application),
-            MANAGE,
-            path={"appId": request.path_params["id"]},
-            body={"id": login},
-        )
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice=f"Assigned to {login}.")
-
-
-async def unassign_user(request: Request) -> Response:
-    who, here = _act(request, "app.user.unassign")
-    if not isinstance(who, Viewer):
-        return who
-    path = {"appId": request.path_params["id"], "userId": request.path_params["userId"]}
-    try:
-        run(request, who, apps_api.unassign_user_from_application, MANAGE, path=path)
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice="Unassigned.")
+        return back(_here(request), error="Api validation failed: id: The field cannot be left blank")
+    assign = _by_login(apps_api.assign_user_to_application)
+    path = {"appId": request.path_params["id"]}
+    return attempt(request, who, assign, MANAGE, _here(request), f"Assigned to {login}.", path=path, body={"id": login})
 
 
 async def assign_group(request: Request) -> Response:
-    who, here = _act(request, "app.group.assign")
+    who = acting(request, "app.group.assign")
     if not isinstance(who, Viewer):
         return who
     group_id = (await form_fields(request)).get("group", "").strip()
     path = {"appId": request.path_params["id"], "groupId": group_id}
-    try:
-        run(request, who, apps_api.assign_group_to_application, MANAGE, path=path, body={})
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice="Group assigned.")
+    assign = apps_api.assign_group_to_application
+    return attempt(request, who, assign, MANAGE, _here(request), "Group assigned.", path=path, body={})
 
 
-async def unassign_group(request: Request) -> Response:
-    who, here = _act(request, "app.group.unassign")
-    if not isinstance(who, Viewer):
-        return who
-    path = {"appId": request.path_params["id"], "groupId": request.path_params["groupId"]}
-    try:
-        run(request, who, apps_api.unassign_application_from_group, MANAGE, path=path)
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice="Group unassigned.")
+def _removal(action: str, handler: Callable[[OktaCall], Any], param: str, notice: str) -> Endpoint:
+    """The POST that removes the app's assignment named in the path (`param`: userId or groupId)."""
+
+    async def remove(request: Request) -> Response:
+        who = acting(request, action)
+        if not isinstance(who, Viewer):
+            return who
+        path = {"appId": request.path_params["id"], param: request.path_params[param]}
+        return attempt(request, who, handler, MANAGE, _here(request), notice, path=path)
+
+    return remove
+
+
+unassign_user = _removal("app.user.unassign", apps_api.unassign_user_from_application, "userId", "Unassigned.")
+unassign_group = _removal(
+    "app.group.unassign", apps_api.unassign_application_from_group, "groupId", "Group unassigned."
+)
 
 
 def routes() -> list[BaseRoute]:

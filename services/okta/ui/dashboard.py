@@ -13,12 +13,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.ui.session import ui_request
 from services.okta.api import users as users_api
 from services.okta.call import OktaCall
 from services.okta.domain import apps as apps_domain
 from services.okta.errors import OktaError
-from services.okta.ui.web import CHROME, Viewer, back, body_of, message, page, run, viewer
+from services.okta.ui.web import CHROME, Viewer, back, body_of, looking, message, page, run, viewer
 
 
 def _links(request: Request, who: Viewer) -> list[dict[str, Any]]:
@@ -39,8 +38,7 @@ def _launch_url(call: OktaCall) -> str | None:
 
 async def launch(request: Request) -> Response:
     """A tile's `linkUrl` (`/home/{appName}/{appId}/{linkId}`): open the app, if it is the person's."""
-    ui_request(request)
-    who = viewer(request)
+    who = looking(request, viewer)
     if not isinstance(who, Viewer):
         return who
     app_id = request.path_params["appId"]
@@ -56,8 +54,7 @@ async def launch(request: Request) -> Response:
 
 
 async def user_home(request: Request) -> Response:
-    ui_request(request)
-    who = viewer(request)
+    who = looking(request, viewer)
     if not isinstance(who, Viewer):
         return who
     try:

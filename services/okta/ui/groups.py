@@ -14,20 +14,30 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.ui.session import ui_request
 from services.okta.api import groups as groups_api
 from services.okta.call import OktaCall
 from services.okta.domain import users as users_domain
 from services.okta.errors import OktaError
-from services.okta.ui.web import Viewer, admin, back, body_of, form_fields, message, next_cursor, page, run
+from services.okta.ui.web import (
+    Viewer,
+    acting,
+    attempt,
+    back,
+    body_of,
+    form_fields,
+    looking,
+    message,
+    next_cursor,
+    page,
+    run,
+)
 
 READ, MANAGE = "okta.groups.read", "okta.groups.manage"
 ACTIONS = ("group.create", "group.member.add", "group.member.remove")
 
 
 async def list_groups(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     q = (request.query_params.get("q") or "").strip()
@@ -40,11 +50,9 @@ async def list_groups(request: Request) -> Response:
 
 
 async def create_group(request: Request) -> Response:
-    who = admin(request)
+    who = acting(request, "group.create")
     if not isinstance(who, Viewer):
-        ui_request(request)
         return who
-    ui_request(request, "group.create", who.user.tenant)
     fields = await form_fields(request)
     body = {"profile": {"name": fields.get("name", "").strip(), "description": fields.get("description") or None}}
     try:
@@ -55,8 +63,7 @@ async def create_group(request: Request) -> Response:
 
 
 async def show_group(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     group_id = request.path_params["id"]
@@ -98,38 +105,28 @@ def _member_change(handler: Any) -> Any:
 
 
 async def add_member(request: Request) -> Response:
-    who = admin(request)
+    who = acting(request, "group.member.add")
     if not isinstance(who, Viewer):
-        ui_request(request)
         return who
-    ui_request(request, "group.member.add", who.user.tenant)
     group_id = request.path_params["id"]
     here = f"/admin/group/{group_id}"
     login = (await form_fields(request)).get("user", "").strip()
     if not login:
         return back(here, error="Api validation failed: userId: The field cannot be left blank")
     path = {"groupId": group_id, "userId": login}
-    try:
-        run(request, who, _member_change(groups_api.assign_user_to_group), MANAGE, path=path)
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice=f"Added {login} to the group.")
+    add = _member_change(groups_api.assign_user_to_group)
+    return attempt(request, who, add, MANAGE, here, f"Added {login} to the group.", path=path)
 
 
 async def remove_member(request: Request) -> Response:
-    who = admin(request)
+    who = acting(request, "group.member.remove")
     if not isinstance(who, Viewer):
-        ui_request(request)
         return who
-    ui_request(request, "group.member.remove", who.user.tenant)
     group_id, user_id = request.path_params["id"], request.path_params["userId"]
     here = f"/admin/group/{group_id}"
-    try:
-        path = {"groupId": group_id, "userId": user_id}
-        run(request, who, groups_api.unassign_user_from_group, MANAGE, path=path)
-    except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice="Removed from the group.")
+    path = {"groupId": group_id, "userId": user_id}
+    remove = groups_api.unassign_user_from_group
+    return attempt(request, who, remove, MANAGE, here, "Removed from the group.", path=path)
 
 
 def routes() -> list[BaseRoute]:

@@ -16,11 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.ui.session import ui_request
 from services.okta.api import logs as logs_api
 from services.okta.errors import OktaError
 from services.okta.syslog import DISPLAY_MESSAGES
-from services.okta.ui.web import Viewer, admin, body_of, message, next_cursor, page, run
+from services.okta.ui.web import Viewer, body_of, looking, message, next_cursor, page, run
 
 PAGE_SIZE = 50
 OUTCOMES = ("SUCCESS", "FAILURE", "SKIPPED", "ALLOW", "DENY", "CHALLENGE", "UNKNOWN")
@@ -69,8 +68,7 @@ def _row(event: dict[str, Any]) -> dict[str, Any]:
 
 
 async def system_log(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     values = {name: (request.query_params.get(name) or "").strip() for name in FIELDS}

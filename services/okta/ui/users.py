@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.ui.session import ui_request
 from services.okta.api import apps as apps_api
 from services.okta.api import roles as roles_api
 from services.okta.api import users as users_api
@@ -24,7 +23,7 @@ from services.okta.call import OktaCall
 from services.okta.domain import users as users_domain
 from services.okta.errors import OktaError
 from services.okta.render import USER_STATUS_LINKS
-from services.okta.ui.web import Viewer, admin, back, body_of, message, next_cursor, page, run
+from services.okta.ui.web import Viewer, acting, back, body_of, looking, message, next_cursor, page, run
 
 PAGE_SIZE = 20
 STATUSES = (
@@ -77,8 +76,7 @@ def _list_query(q: str, status: str, after: str) -> dict[str, Any]:
 
 
 async def list_users(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     q = (request.query_params.get("q") or "").strip()
@@ -118,8 +116,7 @@ def _actions(document: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 async def show_user(request: Request) -> Response:
-    ui_request(request)
-    who = admin(request)
+    who = looking(request)
     if not isinstance(who, Viewer):
         return who
     user_id = request.path_params["id"]
@@ -156,11 +153,9 @@ async def show_user(request: Request) -> Response:
 
 async def lifecycle(request: Request) -> Response:
     user_id, action = request.path_params["id"], request.path_params["action"]
-    who = admin(request)
+    who = acting(request, f"user.{action}" if action in LIFECYCLE else "user.lifecycle")
     if not isinstance(who, Viewer):
-        ui_request(request)
         return who
-    ui_request(request, f"user.{action}" if action in LIFECYCLE else "user.lifecycle", who.user.tenant)
     here = f"/admin/user/profile/view/{user_id}"
     if action not in LIFECYCLE:
         return back(here, error="Unsupported operation.")

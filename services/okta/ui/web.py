@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.core.credentials import Principal
 from services.core.twin import runtime_of
-from services.core.ui.session import UiUser, forget, signed_in_user
+from services.core.ui.session import UiUser, forget, signed_in_user, ui_request
 from services.core.ui.templates import Chrome, ui_templates
 from services.okta.call import OktaCall, Reply
 from services.okta.errors import OktaError
@@ -102,6 +102,25 @@ def admin(request: Request) -> Viewer | Response:
     return found
 
 
+def looking(request: Request, gate: Callable[[Request], Viewer | Response] = admin) -> Viewer | Response:
+    """Who may see a page (`gate`: `admin` for the console, `viewer` for anyone signed in).
+
+    Pages are left out of the request journal (ui_request with no action).
+    """
+    ui_request(request)
+    return gate(request)
+
+
+def acting(request: Request, action: str) -> Viewer | Response:
+    """The admin taking a console action, journaled as `ui.<action>` for their org (a redirect is not)."""
+    who = admin(request)
+    if not isinstance(who, Viewer):
+        ui_request(request)
+        return who
+    ui_request(request, action, who.user.tenant)
+    return who
+
+
 def run(
     request: Request,
     who: Viewer,
@@ -132,6 +151,23 @@ def run(
     if call.failure is not None:
         raise call.failure
     return result
+
+
+def attempt(
+    request: Request,
+    who: Viewer,
+    handler: Callable[[OktaCall], Any],
+    permission: str,
+    here: str,
+    notice: str,
+    **call: Any,
+) -> RedirectResponse:
+    """An action's API call (`call`: path, query, body): back to `here` with `notice`, or with Okta's refusal."""
+    try:
+        run(request, who, handler, permission, **call)
+    except OktaError as refused:
+        return back(here, error=message(refused))
+    return back(here, notice=notice)
 
 
 def body_of(result: Any) -> Any:

@@ -9,19 +9,16 @@ redeemed at the token endpoint and googleapiclient reads that person's Drive.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urljoin
-
 import httpx
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 
 from services.universe.sso import wire_when_listening
 from services.universe.tests.conftest import Loaded
+from services.universe.tests.okta_page import through_okta
 
 REDIRECT = "http://127.0.0.1:8765/"
 DRIVE = "https://www.googleapis.com/auth/drive"
-FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
 
 
 def sign_in(loaded: Loaded, login: str, password: str) -> httpx.Response:
@@ -30,15 +27,7 @@ def sign_in(loaded: Loaded, login: str, password: str) -> httpx.Response:
     with httpx.Client(timeout=30.0) as browser:
         query = {"client_id": google["client_id"], "redirect_uri": REDIRECT, "response_type": "code", "scope": DRIVE}
         sent = browser.get(f"{loaded.url('google')}/o/oauth2/v2/auth", params=query)
-        assert sent.status_code == 302 and sent.headers["location"].startswith(loaded.credentials("okta")["issuer"])
-        page = browser.get(sent.headers["location"])
-        action = FORM_ACTION.search(page.text)
-        assert action is not None, page.text
-        target = urljoin(str(page.url), action.group(1).replace("&amp;", "&"))
-        answer = browser.post(target, data={"username": login, "password": password})
-        if answer.status_code != 302:
-            return answer
-        return browser.get(answer.headers["location"])  # Google's callback
+        return through_okta(browser, sent, loaded.credentials("okta")["issuer"], login, password)
 
 
 def test_an_active_person_reads_their_own_drive(small: Loaded) -> None:

@@ -8,7 +8,6 @@ page -> Jira's callback, which signs in the Atlassian account of the email Okta 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 import httpx
 from jira import JIRA
@@ -16,8 +15,8 @@ from jira import JIRA
 from services.universe.sso import JIRA as JIRA_TARGET
 from services.universe.sso import wire_when_listening
 from services.universe.tests.conftest import Loaded
+from services.universe.tests.okta_page import through_okta
 
-FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
 SIGNED_IN_AS = re.compile(r'data-testid="signed-in-as">([^<]*)<')
 
 
@@ -25,16 +24,8 @@ def log_in(loaded: Loaded, browser: httpx.Client, login: str, password: str) -> 
     """Start Jira's SSO and sign in at Okta: Okta's answer to the credentials, or Jira's callback's."""
     jira = loaded.url("jira")
     sent = browser.get(f"{jira}/login/sso", params={"tenant": loaded.tenant, "next": "/jira/projects"})
-    assert sent.status_code == 302 and sent.headers["location"].startswith(loaded.credentials("okta")["issuer"])
-    page = browser.get(sent.headers["location"])
-    action = FORM_ACTION.search(page.text)
-    assert action is not None, page.text
-    target = urljoin(str(page.url), action.group(1).replace("&amp;", "&"))
-    answer = browser.post(target, data={"username": login, "password": password})
-    if answer.status_code != 302:
-        return answer
-    assert answer.headers["location"].startswith(jira + "/sso/okta/callback")
-    return browser.get(answer.headers["location"])  # Jira's callback
+    issuer = loaded.credentials("okta")["issuer"]
+    return through_okta(browser, sent, issuer, login, password, callback=jira + "/sso/okta/callback")
 
 
 def test_the_sign_in_page_offers_okta(small: Loaded) -> None:

@@ -7,16 +7,13 @@ Slack's callback -> the app's redirect_uri; slack_sdk exchanges the code for tha
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urljoin
-
 import httpx
 from slack_sdk import WebClient
 
 from services.universe.tests.conftest import Loaded
+from services.universe.tests.okta_page import through_okta
 
 REDIRECT = "https://app.example.com/slack/oauth_redirect"
-FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
 
 
 def sign_in(loaded: Loaded, login: str, password: str) -> httpx.Response:
@@ -30,15 +27,7 @@ def sign_in(loaded: Loaded, login: str, password: str) -> httpx.Response:
             "user_scope": "chat:write",
         }
         sent = browser.get(f"{loaded.url('slack')}/oauth/v2/authorize", params=query)
-        assert sent.status_code == 302 and sent.headers["location"].startswith(loaded.credentials("okta")["issuer"])
-        page = browser.get(sent.headers["location"])
-        action = FORM_ACTION.search(page.text)
-        assert action is not None, page.text
-        target = urljoin(str(page.url), action.group(1).replace("&amp;", "&"))
-        answer = browser.post(target, data={"username": login, "password": password})
-        if answer.status_code != 302:
-            return answer
-        return browser.get(answer.headers["location"])  # Slack's callback
+        return through_okta(browser, sent, loaded.credentials("okta")["issuer"], login, password)
 
 
 def test_an_active_person_installs_as_themselves(small: Loaded) -> None:
