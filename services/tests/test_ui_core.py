@@ -14,11 +14,15 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from services.core.app import build_app
+from services.core.faults import InjectedFault
 from services.core.settings import TwinSettings
 from services.core.testing import ThreadedServer
 from services.core.twin import TwinRuntime, TwinSpec
+from services.core.ui.actions import fault_status, ui_action
+from services.core.ui.flash import flash_redirect
+from services.core.ui.links import safe_link
 from services.core.ui.routing import root_redirect
-from services.core.ui.session import UiUser, safe_next, signed_in_user, ui_request
+from services.core.ui.session import UiUser, current_user, safe_next, signed_in_user, ui_request
 from services.core.ui.sign_in import SignIn, sign_in_routes
 from services.core.ui.sse import format_event
 from services.core.ui.templates import Chrome, ui_templates
@@ -47,8 +51,17 @@ async def home(request: Request) -> Response:
 
 
 async def act(request: Request) -> Response:
-    ui_request(request, "thing.do", "default")
-    return PlainTextResponse("done")
+    try:
+        await ui_action(request, "thing.do", "default")
+    except InjectedFault as exc:
+        return PlainTextResponse("fault", status_code=fault_status(exc))
+    user = current_user(request)
+    return PlainTextResponse(f"done by {user.id if user else 'nobody'}")
+
+
+async def announce(request: Request) -> Response:
+    ui_request(request)
+    return flash_redirect(request, "/signin", notice="Shared with Alan Turing")
 
 
 def _routes() -> list[BaseRoute]:
@@ -58,6 +71,7 @@ def _routes() -> list[BaseRoute]:
         *sign_in_routes(options),
         Route("/home", home),
         Route("/act", act, methods=["POST"]),
+        Route("/announce", announce, methods=["POST"]),
     ]
 
 
@@ -74,7 +88,7 @@ def _spec() -> TwinSpec:
         routes=_routes,
         provision=lambda session, tenant, runtime: {},
         seed=lambda session, tenant, runtime, document: {},
-        render_error=lambda request, exc: PlainTextResponse(str(exc), status_code=500),
+        render_error=lambda request, exc: PlainTextResponse(str(exc), status_code=getattr(exc, "status_code", 500)),
     )
 
 
@@ -199,3 +213,55 @@ def test_next_stays_on_the_twin(value: str | None, expected: str) -> None:
 def test_server_sent_events_are_framed_per_line() -> None:
     data: dict[str, Any] = {"text": "two\nlines"}
     assert format_event("message", data, "7") == 'event: message\nid: 7\ndata: {"text": "two\\nlines"}\n\n'
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.com/a", True),
+        ("HTTP://example.com", True),
+        ("mailto:ada@example.test", True),
+        ("javascript:alert(document.domain)", False),
+        ("JavaScript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.test/", False),
+        (None, False),
+    ],
+)
+def test_only_web_and_mail_links_are_links(url: str | None, kept: bool) -> None:
+    assert (safe_link(url) == url) if kept else safe_link(url) is None
+
+
+def test_a_post_from_another_origin_is_not_signed_in(mini: MiniFactory) -> None:
+    client = mini(True)
+    client.post("/signin/dev", data={"user": "u1", "next": "/home"})
+    own = str(client.base_url).rstrip("/")
+    assert client.post("/act", headers={"Origin": own}).text == "done by u1"
+    # Another twin on the same host (SameSite=Lax lets its forms carry our cookie) is refused.
+    assert client.post("/act", headers={"Origin": "http://127.0.0.1:1"}).text == "done by nobody"
+    assert client.post("/act", headers={"Sec-Fetch-Site": "same-site"}).text == "done by nobody"
+    refused = client.post("/signin/dev", data={"user": "u2"}, headers={"Origin": "http://127.0.0.1:1"})
+    assert refused.status_code == 401 and "another site" in refused.text
+    assert client.get("/home").text == "default:u1"  # still u1: the forged sign-in changed nothing
+    assert client.post("/signout", headers={"Origin": "http://127.0.0.1:1"}).status_code == 303
+    assert client.get("/home").text == "default:u1"
+    assert client.get("/signout").status_code == 405  # a link or <img> cannot sign anyone out
+
+
+def test_flash_messages_are_signed(mini: MiniFactory) -> None:
+    client = mini(True)
+    redirect = client.post("/announce")
+    assert redirect.status_code == 303 and "flash=" in redirect.headers["location"]
+    shown = client.get(redirect.headers["location"])
+    assert '<div class="notice" role="status">Shared with Alan Turing</div>' in shown.text
+    crafted = client.get("/signin?flash=eyJub3RpY2UiOiJZb3VyIGFjY291bnQgaXMgbG9ja2VkIn0")
+    assert 'class="notice"' not in crafted.text
+
+
+def test_fault_rules_apply_to_ui_actions(mini: MiniFactory) -> None:
+    client = mini(True)
+    rule = client.runtime.faults.add({"operation": "ui.thing.*", "kind": "error", "status": 503, "remaining": 1})
+    assert client.post("/act").status_code == 503
+    assert client.post("/act").status_code == 200
+    assert rule.fired == 1

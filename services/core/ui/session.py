@@ -2,8 +2,10 @@
 
 Cookies ignore ports, and all twins share 127.0.0.1, so each twin names its own cookie.
 The cookie is signed with a per-process secret (or DTU_UI_SECRET, so that sign-ins
-survive a restart), is HttpOnly and SameSite=Lax: another site cannot post a form
-with it, which is what keeps the UIs' plain HTML forms safe without CSRF tokens.
+survive a restart), is HttpOnly and SameSite=Lax. SameSite does not tell one port from
+another (every twin, and any local dev server, is "same-site" on 127.0.0.1), so a
+state-changing request whose Origin is not this twin's own is not signed in at all
+(`cross_origin`): that is what keeps the UIs' plain HTML forms safe without CSRF tokens.
 """
 
 from __future__ import annotations
@@ -35,23 +37,48 @@ class UiUser:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _serializer(runtime: TwinRuntime) -> URLSafeTimedSerializer:
+def signing_secret(runtime: TwinRuntime) -> str:
+    """This process's secret for the UI's signed values (DTU_UI_SECRET keeps it across restarts)."""
     secret = runtime.extras.get("ui_secret")
     if secret is None:
         secret = os.environ.get("DTU_UI_SECRET") or secrets.token_hex(32)
         runtime.extras["ui_secret"] = secret
-    return URLSafeTimedSerializer(secret, salt=f"dtu-ui-{runtime.spec.name}")
+    return str(secret)
+
+
+def _serializer(runtime: TwinRuntime) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(signing_secret(runtime), salt=f"dtu-ui-{runtime.spec.name}")
 
 
 def cookie_name(runtime: TwinRuntime) -> str:
     return f"dtu_ui_{runtime.spec.name}"
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def cross_origin(request: Request) -> bool:
+    """A state-changing request sent by a page of another origin (another twin's port counts)."""
+    if request.method in SAFE_METHODS:
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        # Browsers send Origin with every cross-origin POST; where it is missing, Sec-Fetch-Site says.
+        return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+    own = {f"{request.url.scheme}://{request.url.netloc}", _origin_of(runtime_of(request).base_url)}
+    return origin not in own
+
+
 def current_user(request: Request) -> UiUser | None:
-    """The signed-in person, if the cookie is valid and the tenant still exists."""
+    """The signed-in person, if the cookie is valid, the tenant still exists and the request is our own."""
     runtime = runtime_of(request)
     raw = request.cookies.get(cookie_name(runtime))
-    if not raw:
+    if not raw or cross_origin(request):
         return None
     try:
         data = _serializer(runtime).loads(raw, max_age=MAX_AGE_SECONDS)

@@ -18,17 +18,20 @@ from starlette.templating import Jinja2Templates
 
 from services.core.tenants import DEFAULT_TENANT
 from services.core.twin import TwinRuntime, runtime_of
-from services.core.ui.session import UiUser, current_user, forget, remember, safe_next, ui_request
+from services.core.ui.session import UiUser, cross_origin, current_user, forget, remember, safe_next, ui_request
 from services.core.ui.templates import Chrome
 
 # (runtime, tenant id) -> the people one can enter as with the development sign-in.
 PeopleLister = Callable[[TwinRuntime, str], list[UiUser]]
+# (runtime, tenant id, person id) -> that person if the development sign-in may enter as them.
+PersonFinder = Callable[[TwinRuntime, str, str], UiUser | None]
 # (runtime, tenant id, username, password) -> the person, or the error message to show.
 CredentialChecker = Callable[[TwinRuntime, str, str, str], UiUser | str]
 # (request, tenant id, next path) -> where single sign-on starts, or None when the tenant has none.
 SsoStarter = Callable[[Request, str, str], Awaitable[str | None]]
 
 MAX_LISTED_TENANTS = 50
+CROSS_ORIGIN = "This form was sent from another site; sign in from this page."
 
 
 @dataclass
@@ -42,6 +45,14 @@ class SignIn:
     sso: SsoStarter | None = None
     sso_label: str = "Sign in with Okta"
     title: str = "Sign in"
+    # Looks one person up for the development sign-in; by default they must be in `people`
+    # (a twin that lists only the first N people gives `find` so that everyone can be entered as).
+    find: PersonFinder | None = None
+
+    def person(self, runtime: TwinRuntime, tenant: str, person_id: str) -> UiUser | None:
+        if self.find is not None:
+            return self.find(runtime, tenant, person_id)
+        return next((p for p in self.people(runtime, tenant) if p.id == person_id), None)
 
 
 def _tenant_choice(request: Request, form_value: str | None = None) -> str:
@@ -89,6 +100,8 @@ def sign_in_routes(options: SignIn) -> list[BaseRoute]:
         tenant = _tenant_choice(request, str(form.get("tenant") or ""))
         next_path = safe_next(str(form.get("next") or ""), chrome.home)
         ui_request(request, "sign_in", tenant)
+        if cross_origin(request):
+            return await page(request, tenant, next_path, CROSS_ORIGIN)
         if options.credentials is None:
             return await page(request, tenant, next_path, "This sign-in page has no password form.")
         outcome = options.credentials(
@@ -104,10 +117,11 @@ def sign_in_routes(options: SignIn) -> list[BaseRoute]:
         next_path = safe_next(str(form.get("next") or ""), chrome.home)
         ui_request(request, "sign_in.dev", tenant)
         runtime = runtime_of(request)
+        if cross_origin(request):
+            return await page(request, tenant, next_path, CROSS_ORIGIN)
         if not runtime.settings.dev_sign_in:
             return await page(request, tenant, next_path, "Development sign-in is off (dtu up --dev-sign-in).")
-        chosen = str(form.get("user") or "")
-        person = next((p for p in options.people(runtime, tenant) if p.id == chosen), None)
+        person = options.person(runtime, tenant, str(form.get("user") or ""))
         if person is None:
             return await page(request, tenant, next_path, "No such person in this tenant.")
         return signed_in(request, person, next_path)
@@ -115,14 +129,16 @@ def sign_in_routes(options: SignIn) -> list[BaseRoute]:
     async def sign_out(request: Request) -> Response:
         ui_request(request, "sign_out")
         response = RedirectResponse(chrome.sign_in, status_code=303)
-        forget(request, response)
+        if not cross_origin(request):
+            forget(request, response)
         return response
 
     return [
         Route(chrome.sign_in, show, methods=["GET"]),
         Route(chrome.sign_in, with_credentials, methods=["POST"]),
         Route(chrome.sign_in + "/dev", dev, methods=["POST"]),
-        Route(chrome.sign_out, sign_out, methods=["POST", "GET"]),
+        # POST only: a GET would let any page sign people out (an <img> is enough).
+        Route(chrome.sign_out, sign_out, methods=["POST"]),
     ]
 
 

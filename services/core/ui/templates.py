@@ -10,6 +10,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from services.core.ui.flash import flash_context
+
 STATIC_PREFIX = "/_dtu/ui/static"
 CORE_DIR = Path(__file__).parent
 
@@ -38,7 +40,7 @@ def ui_templates(templates_dir: Path) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.globals["static"] = static_url
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[flash_context])
 
 
 def static_mount() -> Mount:

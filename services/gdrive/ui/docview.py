@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.core.ui.links import safe_link
+
 HEADINGS = {
     "TITLE": "title",
     "SUBTITLE": "subtitle",
@@ -57,7 +59,8 @@ def _runs(paragraph: dict[str, Any]) -> list[Run]:
                 italic=bool(style.get("italic")),
                 underline=bool(style.get("underline")),
                 strike=bool(style.get("strikethrough")),
-                link=str((style.get("link") or {}).get("url", "")),
+                # A document's link can say anything (`javascript:`...): only web and mail links are links.
+                link=safe_link((style.get("link") or {}).get("url")) or "",
             )
         )
     return runs

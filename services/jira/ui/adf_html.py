@@ -10,8 +10,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from services.core.ui.links import safe_link
+
 MAX_DEPTH = 40  # a hostile, deeply nested document renders as its text up to here
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BLOCK_TAGS = {
     "paragraph": "p",
     "bulletList": "ul",
@@ -36,11 +37,6 @@ def _nodes(content: Any, depth: int) -> list[str]:
     if not isinstance(content, list) or depth > MAX_DEPTH:
         return []
     return [_node(node, depth) for node in content if isinstance(node, dict)]
-
-
-def _safe_url(value: Any) -> str | None:
-    text = str(value or "")
-    return text if text.lower().startswith(SAFE_SCHEMES) else None
 
 
 def _node(node: dict[str, Any], depth: int) -> str:
@@ -72,7 +68,7 @@ def _node(node: dict[str, Any], depth: int) -> str:
     if kind == "emoji":
         return str(escape(attrs.get("text") or attrs.get("shortName") or ""))
     if kind in ("inlineCard", "blockCard"):
-        url = _safe_url(attrs.get("url"))
+        url = safe_link(attrs.get("url"))
         return f"<a href='{escape(url)}' rel='noopener'>{escape(url)}</a>" if url else ""
     if kind in ("mediaSingle", "mediaGroup", "media"):
         return "<span class='muted'>[attachment]</span>"
@@ -92,7 +88,7 @@ def _text(node: dict[str, Any]) -> str:
             html = f"<{tag}>{html}</{tag}>"
         elif kind == "link":
             mark_attrs = mark.get("attrs")
-            url = _safe_url(mark_attrs.get("href") if isinstance(mark_attrs, dict) else None)
+            url = safe_link(mark_attrs.get("href") if isinstance(mark_attrs, dict) else None)
             if url:
                 html = f"<a href='{escape(url)}' rel='noopener'>{html}</a>"
     return html

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
+from services.core.ui.links import safe_link
+
 ANGLE = re.compile(r"<([^<>\s][^<>]*)>")
 STYLES = (
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), "strong"),
@@ -21,14 +23,13 @@ STYLES = (
     (re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"), "del"),
 )
 CODE = re.compile(r"`([^`\n]+)`")
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 # user id -> display name
 NameOf = Callable[[str], str]
 
 
 def _link(target: str, label: str | None) -> Markup:
-    if not target.startswith(SAFE_SCHEMES):
+    if safe_link(target) is None:
         return escape(f"<{target}{'|' + label if label else ''}>")
     shown = label or target.removeprefix("mailto:")
     return Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>').format(target, shown)
