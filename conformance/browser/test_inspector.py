@@ -8,6 +8,7 @@ through slack_sdk and the twins' control planes.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,11 +82,27 @@ def test_journal_streams_new_entries_live_and_filters_them(
     check_filter(entry, page.get_by_test_id("filter-text").fill, hides="users.list", shows="postMessage")
 
     # A filtered page still streams: a second post arrives, a failing call is kept out by the 2xx filter.
+    # (Slack answers a bad token with HTTP 200 and "ok": false, as the real Slack does: the failing
+    # call is Okta's, whose bad API token is a 401.)
     slack.chat_postMessage(channel="#eng", text="Changelog in the wiki")
     expect(entry).to_have_count(2)
+    marker = f"inspector-{uuid.uuid4().hex[:8]}"
+    refused = httpx.get(
+        f"{dtu_okta.base_url}/api/v1/users",
+        params={"q": marker},
+        headers={"Authorization": "SSWS not-a-token", "Accept": "application/json"},
+    )
+    assert refused.status_code == 401 and refused.json()["errorCode"] == "E0000011"
     page.get_by_test_id("filter-text").fill("")
     page.get_by_test_id("filter-service").select_option("")
+    failing = page.locator('tr[data-testid="entry"][data-service="okta"][data-status="401"]').filter(has_text=marker)
+    expect(failing).to_have_count(1)  # arrived, but hidden by the 2xx filter
+    expect(failing).to_be_hidden()
+    check_filter(failing, page.get_by_test_id("filter-status").select_option, hides="2", shows="4")
+    check_filter(failing, page.get_by_test_id("filter-status").select_option, hides="5", shows="400+")
+    expect(entry.first).to_be_hidden()  # the 2xx posts, under the errors filter
     page.get_by_test_id("filter-status").select_option("")
+    expect(entry.first).to_be_visible()
 
     entry.first.click()
     detail = page.get_by_test_id("entry-detail")
@@ -133,8 +150,14 @@ def test_bad_fault_input_shows_a_message(page: Page, inspector: str) -> None:
 
 
 def test_freeze_and_advance_a_tenant_clock(
-    page: Page, inspector: str, slack: WebClient, dtu_slack: Any, screenshot: Callable[..., Path]
+    page: Page,
+    inspector: str,
+    slack: WebClient,
+    dtu_slack: Any,
+    dtu_slack_server: Any,
+    screenshot: Callable[..., Path],
 ) -> None:
+    slack_other = dtu_slack_server.new_tenant("clock-running")  # a clock left running, beside the frozen one
     page.goto(f"{inspector}/clock")
     row = page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}")
     row.get_by_test_id("advance-amount").fill("soon")
@@ -162,6 +185,21 @@ def test_freeze_and_advance_a_tenant_clock(
         "frozen"
     )
     screenshot(page, "inspector-clock")
+
+    # The page ticks by itself: a running clock moves without a reload, a frozen one stands still.
+    frozen_now = page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}").get_by_test_id("clock-now")
+    shown_frozen = frozen_now.inner_text()
+    running = page.get_by_test_id(f"clock-slack-{slack_other.tenant_id}")
+    expect(running.get_by_test_id("clock-state")).to_have_text("running")
+    running_now = running.get_by_test_id("clock-now")
+    expect(running_now).not_to_have_text(running_now.inner_text(), timeout=5000)
+    expect(frozen_now).to_have_text(shown_frozen)
+    page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}").get_by_test_id("unfreeze").click()
+    expect(page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}").get_by_test_id("clock-state")).to_have_text(
+        "running"
+    )
+    thawed = page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}").get_by_test_id("clock-now")
+    expect(thawed).not_to_have_text(thawed.inner_text(), timeout=5000)
 
 
 def test_snapshot_download_and_restore_undoes_a_change(

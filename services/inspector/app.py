@@ -11,17 +11,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
+from services.core.ui.session import UiKeys
 from services.core.ui.templates import static_mount
 from services.inspector import clock, faults, journal, overview, snapshots
 from services.inspector.control import Fleet
+from services.inspector.guard import LocalOnly
 from services.inspector.render import page
 
 DEFAULT_PORT = 4100
@@ -47,25 +47,6 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-class SameOriginPosts:
-    """Refuses a form posted from another origin: with no sign-in, this is what stops another
-    site open in the same browser from toggling faults or restoring snapshots."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-            headers = dict(scope.get("headers") or [])
-            origin = headers.get(b"origin", b"").decode("latin-1")
-            host = headers.get(b"host", b"").decode("latin-1")
-            if origin and origin != "null" and urlsplit(origin).netloc != host:
-                response = PlainTextResponse("cross-origin form refused by the DTU inspector", status_code=403)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 async def _unexpected(request: Request, exc: Exception) -> Response:
     """A bug of the inspector's own: say so readably (the traceback goes to the log)."""
     log.exception("inspector error on %s", request.url.path, exc_info=exc)
@@ -86,6 +67,7 @@ def build_inspector(urls: dict[str, str], verify: Any = True) -> Starlette:
             await fleet.close()
 
     app = Starlette(routes=routes(), lifespan=lifespan, exception_handlers={Exception: _unexpected})
-    app.add_middleware(SameOriginPosts)
+    app.add_middleware(LocalOnly)
     app.state.fleet = fleet
+    app.state.ui_keys = UiKeys("inspector")  # signs its flash messages (services/core/ui/flash.py)
     return app

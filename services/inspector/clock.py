@@ -75,5 +75,5 @@ async def clock_action(request: Request) -> Response:
         change, said = change_from_form(fields)
         state = await fleet_of(request).get(name).set_clock(tenant, change)
     except (BadInput, ControlError) as exc:
-        return back("/clock", error=str(exc), anchor=anchor)
-    return back("/clock", notice=f"{name} / {tenant}: clock {said}; now {state.get('iso')}", anchor=anchor)
+        return back(request, "/clock", error=str(exc), anchor=anchor)
+    return back(request, "/clock", notice=f"{name} / {tenant}: clock {said}; now {state.get('iso')}", anchor=anchor)

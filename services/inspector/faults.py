@@ -115,10 +115,10 @@ async def fault_on(request: Request) -> Response:
     try:
         rule = await fleet_of(request).get(name).add_fault(rule_from_form(form))
     except (BadInput, ControlError) as exc:
-        return back(_page_of(name), error=str(exc), anchor=anchor(operation))
+        return back(request, _page_of(name), error=str(exc), anchor=anchor(operation))
     scope = f" for tenant {rule['tenant']}" if rule.get("tenant") else ""
     notice = f"{name}: {rule['kind']} fault on {rule['operation']}{scope} is ON (rule {rule['id']})"
-    return back(_page_of(name), notice=notice, anchor=anchor(operation))
+    return back(request, _page_of(name), notice=notice, anchor=anchor(operation))
 
 
 async def fault_off(request: Request) -> Response:
@@ -132,6 +132,8 @@ async def fault_off(request: Request) -> Response:
         for rule_id in ids:
             await twin.delete_fault(rule_id)
     except (BadInput, ControlError) as exc:
-        return back(_page_of(name), error=str(exc), anchor=anchor(operation) if operation else "")
+        return back(request, _page_of(name), error=str(exc), anchor=anchor(operation) if operation else "")
     what = operation or ", ".join(f"rule {i}" for i in ids)
-    return back(_page_of(name), notice=f"{name}: fault on {what} is OFF", anchor=anchor(operation) if operation else "")
+    return back(
+        request, _page_of(name), notice=f"{name}: fault on {what} is OFF", anchor=anchor(operation) if operation else ""
+    )

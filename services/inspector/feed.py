@@ -3,7 +3,9 @@
 The cursor is the last sequence number seen per twin, plus which twins were down at
 the last poll (so the page hears once when a twin goes down or comes back), as
 compact JSON: it travels as the SSE event id, and the browser sends it back as
-Last-Event-ID when it reconnects, so no entry is lost or repeated.
+Last-Event-ID when it reconnects, so no entry is lost or repeated. A twin restarted
+behind the stream numbers its journal from 1 again: seen as its newest entry falling
+below the cursor, that twin's cursor starts over from 0 (and the page is told).
 """
 
 from __future__ import annotations
@@ -61,13 +63,40 @@ async def _start(twin: Twin) -> int:
     return backfill_after(entries[0]["seq"] if entries else None, int(page.get("size", 0)))
 
 
-async def _new_entries(twin: Twin, after: int | None) -> tuple[list[dict[str, Any]], int]:
+def newest_seq(first_seq: int | None, size: int) -> int | None:
+    """The newest sequence number of a journal whose oldest entry is `first_seq` (contiguous, as above)."""
+    return None if first_seq is None or size <= 0 else first_seq + size - 1
+
+
+async def _restarted(twin: Twin, after: int) -> bool:
+    """Whether the twin's sequence numbers started again below the cursor (the twin was restarted):
+    its newest entry is older than the last one this stream saw."""
+    page = await twin.journal(limit=1)
+    entries = page["entries"]
+    newest = newest_seq(entries[0]["seq"] if entries else None, int(page.get("size", 0)))
+    return newest is not None and newest < after
+
+
+@dataclass
+class Batch:
+    entries: list[dict[str, Any]]
+    after: int
+    restarted: bool = False
+
+
+async def _new_entries(twin: Twin, after: int | None) -> Batch:
+    restarted = False
     if after is None:
         after = await _start(twin)
-    entries: list[dict[str, Any]] = (await twin.journal(after=after, limit=BATCH))["entries"]
+    page = await twin.journal(after=after, limit=BATCH)
+    entries: list[dict[str, Any]] = page["entries"]
+    # Nothing newer while the journal holds entries: idle, or restarted with its numbers from 1 again.
+    if not entries and after > 0 and int(page.get("size", 0)) > 0 and await _restarted(twin, after):
+        restarted, after = True, 0
+        entries = (await twin.journal(after=after, limit=BATCH))["entries"]
     for entry in entries:
         entry["service"] = twin.name  # the name the inspector was given (a fleet may run two of a kind)
-    return entries, entries[-1]["seq"] if entries else after
+    return Batch(entries, entries[-1]["seq"] if entries else after, restarted)
 
 
 def merge(batches: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -98,8 +127,11 @@ async def poll(fleet: Fleet, raw_cursor: str) -> tuple[list[tuple[str, Any]], st
             # Back after being down, or seen for the first time in this stream.
             cursor.down.discard(name)
             events.append(("twin", {"name": name, "up": True, "message": f"{name} answers"}))
-        entries, cursor.after[name] = result
-        batches.append(entries)
+        if result.restarted:
+            # Before the entries: the page keys rows by (twin, seq), and seq 1 comes again.
+            events.append(("restart", {"name": name, "message": f"{name} restarted: its journal starts over"}))
+        cursor.after[name] = result.after
+        batches.append(result.entries)
     merged = merge(batches)
     if merged:
         events.append(("entries", merged))

@@ -50,5 +50,5 @@ async def reset_tenant(request: Request) -> Response:
     try:
         await fleet_of(request).get(name).reset_tenant(tenant)
     except ControlError as exc:
-        return back("/", error=str(exc))
-    return back("/", notice=f"{name}: tenant {tenant} reset to freshly provisioned")
+        return back(request, "/", error=str(exc))
+    return back(request, "/", notice=f"{name}: tenant {tenant} reset to freshly provisioned")

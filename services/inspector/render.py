@@ -1,15 +1,15 @@
-"""Rendering inspector pages: the shared DTU layout, no sign-in, messages carried across redirects."""
+"""Rendering inspector pages: the shared DTU layout, no sign-in, signed messages carried across redirects."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.core.ui.flash import flash_url
 from services.core.ui.templates import Chrome, ui_templates
 from services.inspector.control import Fleet
 
@@ -45,25 +45,18 @@ def fleet_of(request: Request) -> Fleet:
 
 
 def page(request: Request, template: str, active: str, **context: Any) -> Response:
-    """A page in the shared layout; `?notice=` / `?error=` come from the action that redirected here."""
-    values = {
-        "ui": CHROME,
-        "user": None,
-        "pages": PAGES,
-        "active": active,
-        "notice": request.query_params.get("notice"),
-        "error": request.query_params.get("error"),
-        **context,
-    }
+    """A page in the shared layout. The message of the action that redirected here is shown by
+    the layout itself, from the signed `?flash=` (never from plain query text a link could fill)."""
+    values = {"ui": CHROME, "user": None, "pages": PAGES, "active": active, **context}
     return TEMPLATES.TemplateResponse(request, template, values)
 
 
-def back(path: str, *, notice: str | None = None, error: str | None = None, anchor: str = "") -> RedirectResponse:
-    """Post/redirect/get: back to `path` with a message to show (a reload does not repeat the action)."""
-    message = {"notice": notice} if notice else {"error": error} if error else {}
-    if message:
-        path += ("&" if "?" in path else "?") + urlencode(message)
-    return RedirectResponse(path + (f"#{anchor}" if anchor else ""), status_code=303)
+def back(
+    request: Request, path: str, *, notice: str | None = None, error: str | None = None, anchor: str = ""
+) -> RedirectResponse:
+    """Post/redirect/get: back to `path` with a signed message to show (a reload does not repeat the action)."""
+    url = flash_url(request, path, notice=notice, error=error)
+    return RedirectResponse(url + (f"#{anchor}" if anchor else ""), status_code=303)
 
 
 def number(raw: object, label: str, *, minimum: float | None = None, maximum: float | None = None) -> float:

@@ -33,7 +33,7 @@ async def take(request: Request) -> Response:
     try:
         document = await fleet_of(request).get(name).snapshot(tenant)
     except ControlError as exc:
-        return back("/snapshots", error=str(exc))
+        return back(request, "/snapshots", error=str(exc))
     disposition = f'attachment; filename="{snapshot_filename(name, tenant, time.time())}"'
     return Response(document, media_type="application/json", headers={"Content-Disposition": disposition})
 
@@ -61,15 +61,15 @@ async def restore(request: Request) -> Response:
         async with request.form(max_part_size=MAX_UPLOAD_BYTES) as form:
             upload = form.get("snapshot")
             if not isinstance(upload, UploadFile) or not upload.filename:
-                return back("/snapshots", error="choose a snapshot file to restore", anchor=anchor)
+                return back(request, "/snapshots", error="choose a snapshot file to restore", anchor=anchor)
             filename, raw = upload.filename, await upload.read()
     except Exception as exc:  # a malformed multipart body: python-multipart raises several kinds
-        return back("/snapshots", error=f"the upload could not be read: {exc}", anchor=anchor)
+        return back(request, "/snapshots", error=f"the upload could not be read: {exc}", anchor=anchor)
     problem = check_snapshot(raw)
     if problem is not None:
-        return back("/snapshots", error=f"{name} / {tenant}: {problem}", anchor=anchor)
+        return back(request, "/snapshots", error=f"{name} / {tenant}: {problem}", anchor=anchor)
     try:
         await fleet_of(request).get(name).restore(tenant, raw)
     except ControlError as exc:
-        return back("/snapshots", error=str(exc), anchor=anchor)
-    return back("/snapshots", notice=f"{name} / {tenant}: restored from {filename}", anchor=anchor)
+        return back(request, "/snapshots", error=str(exc), anchor=anchor)
+    return back(request, "/snapshots", notice=f"{name} / {tenant}: restored from {filename}", anchor=anchor)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +16,7 @@ from click.testing import CliRunner
 from services.cli import main
 from services.core.server import bind_socket
 from services.core.testing import ThreadedServer
-from services.inspector import feed
+from services.inspector import feed, guard
 from services.inspector.clock import change_from_form, parse_instant
 from services.inspector.control import Fleet
 from services.inspector.faults import anchor, rows, rule_from_form
@@ -80,6 +83,40 @@ def test_poll_streams_new_entries_once_and_reports_a_down_twin(slack: TwinServer
             await fleet.close()
 
     asyncio.run(scenario())
+
+
+class _Journal:
+    """A twin's control plane as the feed sees it: a journal whose numbers we control."""
+
+    def __init__(self, name: str, seqs: list[int]) -> None:
+        self.name, self.seqs = name, seqs
+
+    async def journal(self, after: int | None = None, limit: int = 100) -> dict[str, Any]:
+        kept = [s for s in self.seqs if after is None or s > after][:limit]
+        entries = [{"seq": s, "time": float(s), "operation": f"op{s}"} for s in kept]
+        return {"entries": entries, "size": len(self.seqs), "capacity": 5000}
+
+
+def test_poll_starts_over_when_a_twin_restarts() -> None:
+    twin = _Journal("slack", [1, 2, 3, 4, 5])
+    fleet: Any = SimpleNamespace(names=lambda: ["slack"], get=lambda name: twin)
+
+    async def scenario() -> None:
+        events, cursor = await feed.poll(fleet, "")
+        assert [e["seq"] for name, data in events if name == "entries" for e in data] == [1, 2, 3, 4, 5]
+        twin.seqs = [1, 2]  # restarted: its journal numbers from 1 again, below the cursor (5)
+        events, cursor = await feed.poll(fleet, cursor)
+        assert [name for name, _ in events] == ["restart", "entries"]
+        assert [e["seq"] for e in events[1][1]] == [1, 2]
+        assert feed.Cursor.decode(cursor).after == {"slack": 2}
+        events, cursor = await feed.poll(fleet, cursor)
+        assert events == []  # idle: no false restart
+        twin.seqs = [1, 2, 3]
+        events, cursor = await feed.poll(fleet, cursor)
+        assert [(name, [e["seq"] for e in data]) for name, data in events] == [("entries", [3])]
+
+    asyncio.run(scenario())
+    assert feed.newest_seq(None, 0) is None and feed.newest_seq(101, 5000) == 5100
 
 
 def test_fault_rules_from_forms() -> None:
@@ -157,26 +194,98 @@ def _redirect(response: httpx.Response) -> str:
     return location
 
 
+def _message(client: httpx.Client, response: httpx.Response) -> str:
+    """The page an action redirects to, as shown: its message travels signed (`?flash=`), never as text."""
+    location = _redirect(response)
+    assert "flash=" in location and "error=" not in location and "notice=" not in location
+    shown = client.get(location)
+    assert shown.status_code == 200
+    return html.unescape(shown.text)
+
+
 def test_actions_on_a_down_twin_or_with_bad_input_redirect_with_a_message(client: httpx.Client) -> None:
-    down = "error=ghost+is+not+reachable"
-    assert down in _redirect(client.post("/faults/ghost/on", data={"operation": "x"}))
-    assert down in _redirect(client.post("/clock/ghost/default", data={"action": "freeze"}))
-    assert "error=" in _redirect(client.post("/faults/slack/off", data={"rule": "abc"}))
-    assert "no+tenant" in _redirect(client.post("/clock/slack/nope", data={"action": "freeze"}))
+    down = "ghost is not reachable"
+    assert down in _message(client, client.post("/faults/ghost/on", data={"operation": "x"}))
+    assert down in _message(client, client.post("/clock/ghost/default", data={"action": "freeze"}))
+    assert "rule id: 'abc' is not a number" in _message(client, client.post("/faults/slack/off", data={"rule": "abc"}))
+    assert "no tenant" in _message(client, client.post("/clock/slack/nope", data={"action": "freeze"}))
     upload = {"snapshot": ("s.json", b"[]", "application/json")}
-    assert "not+a+DTU+snapshot" in _redirect(client.post("/snapshots/slack/default/restore", files=upload))
+    assert "not a DTU snapshot" in _message(client, client.post("/snapshots/slack/default/restore", files=upload))
     no_file = client.post("/snapshots/slack/default/restore", data={"x": "1"})
-    assert "choose+a+snapshot+file" in _redirect(no_file)
-    assert "error=" in _redirect(client.get("/snapshots/ghost/default/snapshot.json"))
+    assert "choose a snapshot file" in _message(client, no_file)
+    assert down in _message(client, client.get("/snapshots/ghost/default/snapshot.json"))
+
+
+def test_a_crafted_link_cannot_put_a_message_on_a_page(client: httpx.Client) -> None:
+    forged = "Your DTU licence expired: reinstall from evil.example"
+    for query in ({"notice": forged}, {"error": forged}, {"flash": forged}):
+        page = client.get("/", params=query)
+        assert page.status_code == 200
+        assert "evil.example" not in page.text
+    genuine = client.post("/clock/slack/nope", data={"action": "freeze"}).headers["location"]
+    token = genuine.split("flash=", 1)[1].split("#")[0]
+    assert "no tenant" in html.unescape(client.get("/faults", params={"flash": token}).text)  # signed: shown anywhere
+    assert "no tenant" not in html.unescape(client.get("/", params={"flash": token[:-2] + "xx"}).text)
 
 
 def test_a_cross_origin_form_is_refused(client: httpx.Client, slack: TwinServer) -> None:
-    refused = client.post("/faults/slack/on", data={"operation": "x"}, headers={"origin": "http://evil.example"})
-    assert refused.status_code == 403
-    same_origin = {"origin": str(client.base_url).rstrip("/")}
-    added = client.post("/faults/slack/on", data={"operation": "zz.none"}, headers=same_origin)
-    assert "is+ON" in _redirect(added)
+    own = str(client.base_url).rstrip("/")
+    port = client.base_url.port or 80
+    refused = [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a file: page
+        {"origin": f"http://127.0.0.1:{port + 1}"},  # another local server's page
+        {"origin": f"https://127.0.0.1:{port}"},
+        {"sec-fetch-site": "cross-site"},  # a browser that leaves the Origin out
+        {"sec-fetch-site": "same-site"},
+    ]
+    for headers in refused:
+        assert client.post("/faults/slack/on", data={"operation": "x"}, headers=headers).status_code == 403, headers
+    allowed = [
+        {"origin": own},
+        {"origin": f"http://localhost:{port}"},
+        {"origin": f"http://[::1]:{port}"},
+        {"sec-fetch-site": "same-origin"},
+        {"sec-fetch-site": "none"},
+        {},  # not a browser (curl, httpx): nothing to forge a form with
+    ]
+    for headers in allowed:
+        added = client.post("/faults/slack/on", data={"operation": "zz.none"}, headers=headers)
+        assert "is ON" in _message(client, added), headers
     slack.client.delete(f"{slack.url}/_dtu/faults")
+
+
+def test_only_loopback_hosts_on_its_own_port_are_answered(client: httpx.Client) -> None:
+    """DNS rebinding: another site's name pointed at 127.0.0.1 still says its name in the Host header."""
+    port = client.base_url.port or 80
+    for host in (
+        "evil.example",
+        f"evil.example:{port}",
+        f"127.0.0.1:{port + 1}",
+        "127.0.0.1",
+        f"user@127.0.0.1:{port}",
+        "",
+    ):
+        assert client.get("/", headers={"host": host}).status_code == 403, host
+        assert client.get("/journal/stream", headers={"host": host}).status_code == 403, host
+    refused = client.post(
+        "/clock/slack/default", data={"action": "freeze"}, headers={"host": f"rebound.example:{port}"}
+    )
+    assert refused.status_code == 403
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert client.get("/", headers={"host": host}).status_code == 200, host
+
+
+def test_host_and_origin_rules() -> None:
+    assert guard.host_allowed("localhost:4100", "http", 4100)
+    assert guard.host_allowed("[::1]:4100", "http", 4100)
+    assert guard.host_allowed("localhost", "http", 80)  # the default port is left out
+    assert not guard.host_allowed("localhost:abc", "http", 4100)
+    assert not guard.host_allowed("[::1:4100", "http", 4100)
+    assert not guard.host_allowed("127.0.0.2:4100", "http", 4100)
+    assert guard.origin_allowed("http://127.0.0.1:4100", "http", 4100)
+    assert not guard.origin_allowed("http://127.0.0.1:4100/path", "http", 4100)
+    assert not guard.origin_allowed("http://127.0.0.1.evil.example:4100", "http", 4100)
 
 
 def test_up_reports_the_inspector_port_in_use() -> None:

@@ -14,16 +14,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from services.core.twin import runtime_of
-from services.core.ui.session import signing_secret
+from services.core.ui.session import ui_keys
 
 PARAM = "flash"
 MAX_AGE_SECONDS = 120
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
-    runtime = runtime_of(request)
-    return URLSafeTimedSerializer(signing_secret(runtime), salt=f"dtu-ui-flash-{runtime.spec.name}")
+    keys = ui_keys(request)
+    return URLSafeTimedSerializer(keys.secret, salt=f"dtu-ui-flash-{keys.name}")
 
 
 def flash_url(request: Request, url: str, *, notice: str | None = None, error: str | None = None) -> str:

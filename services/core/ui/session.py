@@ -46,6 +46,23 @@ def signing_secret(runtime: TwinRuntime) -> str:
     return str(secret)
 
 
+@dataclass(frozen=True)
+class UiKeys:
+    """What signs a UI's values: a name (the salt) and a secret. An app that is not a twin (the
+    fleet inspector) sets one as `app.state.ui_keys`; a twin's come from its runtime."""
+
+    name: str
+    secret: str = field(default_factory=lambda: os.environ.get("DTU_UI_SECRET") or secrets.token_hex(32))
+
+
+def ui_keys(request: Request) -> UiKeys:
+    keys: UiKeys | None = getattr(request.app.state, "ui_keys", None)
+    if keys is not None:
+        return keys
+    runtime = runtime_of(request)
+    return UiKeys(runtime.spec.name, signing_secret(runtime))
+
+
 def _serializer(runtime: TwinRuntime) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(signing_secret(runtime), salt=f"dtu-ui-{runtime.spec.name}")
 

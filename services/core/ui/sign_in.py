@@ -25,6 +25,8 @@ from services.core.ui.templates import Chrome
 PeopleLister = Callable[[TwinRuntime, str], list[UiUser]]
 # (runtime, tenant id, person id) -> that person if the development sign-in may enter as them.
 PersonFinder = Callable[[TwinRuntime, str, str], UiUser | None]
+# (runtime, tenant id, text) -> the people matching `text`, for a twin that filters its list on the server.
+PeopleSearch = Callable[[TwinRuntime, str, str], list[UiUser]]
 # (runtime, tenant id, username, password) -> the person, or the error message to show.
 CredentialChecker = Callable[[TwinRuntime, str, str, str], UiUser | str]
 # (request, tenant id, next path) -> where single sign-on starts, or None when the tenant has none.
@@ -48,6 +50,14 @@ class SignIn:
     # Looks one person up for the development sign-in; by default they must be in `people`
     # (a twin that lists only the first N people gives `find` so that everyone can be entered as).
     find: PersonFinder | None = None
+    # Filters the development sign-in's list on the server (a `q` box) instead of `people`:
+    # for a twin with more people than one page lists (with `find` for the click itself).
+    search: PeopleSearch | None = None
+
+    def listed(self, runtime: TwinRuntime, tenant: str, text: str) -> list[UiUser]:
+        if self.search is not None:
+            return self.search(runtime, tenant, text)
+        return self.people(runtime, tenant)
 
     def person(self, runtime: TwinRuntime, tenant: str, person_id: str) -> UiUser | None:
         if self.find is not None:
@@ -69,6 +79,7 @@ def sign_in_routes(options: SignIn) -> list[BaseRoute]:
         dev = runtime.settings.dev_sign_in
         sso_url = await options.sso(request, tenant, next_path) if options.sso else None
         tenants = [t.id for t in runtime.tenants.all()][:MAX_LISTED_TENANTS]
+        text = (request.query_params.get("q") or "").strip() if request.method == "GET" else ""
         return options.templates.TemplateResponse(
             request,
             "dtu_sign_in.html",
@@ -80,7 +91,9 @@ def sign_in_routes(options: SignIn) -> list[BaseRoute]:
                 "tenants": tenants,
                 "next": next_path,
                 "error": error,
-                "people": options.people(runtime, tenant) if dev else [],
+                "people": options.listed(runtime, tenant, text) if dev else [],
+                "people_search": options.search is not None,
+                "q": text,
                 "dev_sign_in": dev,
                 "credentials": options.credentials is not None,
                 "username_label": options.username_label,
