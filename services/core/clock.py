@@ -48,9 +48,12 @@ class Clock:
             self.offset = at - time.time()
 
     def state(self) -> dict[str, float | bool | str | None]:
+        now = self.time()
         return {
-            "now": self.time(),
+            "now": now,
             "iso": self.now().isoformat().replace("+00:00", "Z"),
             "frozen": self.frozen_at is not None,
-            "offset": self.offset,
+            # How far this clock is from the wall clock, frozen or running (a frozen clock's stored
+            # offset is stale: advancing it moves `frozen_at`).
+            "offset": round(now - time.time(), 3),
         }

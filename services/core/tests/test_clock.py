@@ -18,7 +18,21 @@ def test_freeze_holds_time_still() -> None:
     clock.freeze(at=1_700_000_000.0)
     time.sleep(0.01)
     assert clock.time() == 1_700_000_000.0
-    assert clock.state() == {"now": 1_700_000_000.0, "iso": "2023-11-14T22:13:20Z", "frozen": True, "offset": 0.0}
+    state = clock.state()
+    assert {k: state[k] for k in ("now", "iso", "frozen")} == {
+        "now": 1_700_000_000.0,
+        "iso": "2023-11-14T22:13:20Z",
+        "frozen": True,
+    }
+    # The offset says how far the clock is from the wall clock (here: in the past).
+    assert abs(float(state["offset"] or 0) - (1_700_000_000.0 - time.time())) < 1.0
+
+
+def test_a_frozen_clock_advanced_by_a_day_is_a_day_ahead() -> None:
+    clock = Clock()
+    clock.freeze()
+    clock.advance(86_400)
+    assert abs(float(clock.state()["offset"] or 0) - 86_400) < 1.0
 
 
 def test_freeze_without_instant_freezes_now() -> None:
