@@ -91,6 +91,7 @@ def test_share_in_the_dialog_is_seen_by_the_api(page: Page, dtu_google: Any, see
     page.get_by_test_id(f"share-{plan}").click()
     dialog = page.get_by_test_id("share-dialog")
     expect(dialog).to_be_visible()
+    expect(dialog.locator("#share-notify")).to_be_checked()
     dialog.locator("#share-email").fill(dtu_google.bob_email)
     dialog.locator("#share-role").select_option("writer")
     dialog.locator("#share-submit").click()
@@ -123,18 +124,23 @@ def test_share_in_the_dialog_is_seen_by_the_api(page: Page, dtu_google: Any, see
 def test_trash_and_restore_in_the_browser(page: Page, dtu_google: Any, seeded: Any, screenshot: Shot) -> None:
     alice = drive_for(dtu_google, dtu_google.alice_email)
     made = alice.files().create(body={"name": "Offsite agenda.txt", "parents": [seeded["finance"]]}).execute()
+    start = alice.changes().getStartPageToken().execute()["startPageToken"]
     sign_in(page, dtu_google, "/drive/my-drive", dtu_google.alice_email)
     row(page, "Finance").get_by_test_id("file-link").click()
     expect(page.get_by_test_id("heading")).to_have_text("Finance")
     expect(page.get_by_test_id("breadcrumbs")).to_contain_text("My Drive")
     expect(row(page, "Offsite agenda.txt")).to_be_visible()
     expect(row(page, "Q3 budget.csv")).to_be_visible()
-    expect(row(page, "Q4 plan.txt")).to_have_count(0)
+    expect(row(page, "Roadmap 2027.txt")).to_have_count(0)  # Alice's, in My Drive: not in this folder
 
     row(page, "Offsite agenda.txt").get_by_test_id("trash").click()
     expect(page.locator(".notice")).to_contain_text("moved to trash")
     expect(row(page, "Offsite agenda.txt")).to_have_count(0)
     assert alice.files().get(fileId=made["id"], fields="trashed").execute() == {"trashed": True}
+    # The side effect beyond the stored state: the change log has it, as it has an API files.update.
+    changes = alice.changes().list(pageToken=start, fields="changes(fileId,removed,file(name,trashed))").execute()
+    trashed = [c for c in changes["changes"] if c["fileId"] == made["id"]]
+    assert trashed and trashed[-1]["file"] == {"name": "Offsite agenda.txt", "trashed": True}
 
     alice.files().update(fileId=seeded["launch"], body={"trashed": True}).execute()
     page.locator("#nav-trash").click()
@@ -284,9 +290,24 @@ def test_docs_and_sheets_render_what_the_apis_wrote(page: Page, dtu_google: Any,
     grid.locator('td[data-cell="C5"]').click()
     expect(page.get_by_test_id("formula-bar")).to_have_text("=SUM(C2:C4)")
     screenshot(page, "google-sheet")
-    # What the grid shows is what values.get returns.
-    read = sheets.spreadsheets().values().get(spreadsheetId=sheet_id, range="Sheet1!B5:C5").execute()
-    assert read["values"] == [["48", "675000"]]
+    # What the grid shows, cell by cell, is what values.get returns (formatted values, and the formulas).
+    shown: dict[str, list[str]] = grid.locator("td[data-cell]").evaluate_all(
+        "cells => Object.fromEntries(cells.map(c => [c.dataset.cell, [c.textContent, c.dataset.formula || '']]))"
+    )
+    values = sheets.spreadsheets().values()
+    formatted = values.get(spreadsheetId=sheet_id, range="Sheet1", valueRenderOption="FORMATTED_VALUE").execute()
+    entered = values.get(spreadsheetId=sheet_id, range="Sheet1", valueRenderOption="FORMULA").execute()
+    for r, line in enumerate(formatted["values"]):
+        for c, value in enumerate(line):
+            assert shown[f"{'ABC'[c]}{r + 1}"][0] == value
+    formulas = {
+        f"{'ABC'[c]}{r + 1}": str(v)
+        for r, line in enumerate(entered["values"])
+        for c, v in enumerate(line)
+        if str(v).startswith("=")
+    }
+    assert formulas == {cell: formula for cell, (_, formula) in shown.items() if formula}
+    assert formulas == {"B5": "=SUM(B2:B4)", "C5": "=SUM(C2:C4)"}
 
 
 def test_sign_in_lists_the_domain_people_but_not_the_suspended(page: Page, dtu_google: Any) -> None:
@@ -327,3 +348,77 @@ def test_sign_in_with_okta(page: Page, dtu_google: Any, dtu_okta: Any, seeded: A
     sign_in_with_okta(page, dtu_google, f"erin@{dtu_google.domain}")
     expect(page.locator("body")).to_contain_text("has been suspended by your administrator")
     expect(page.get_by_test_id("signed-in-as")).to_have_count(0)
+
+
+def test_a_javascript_link_in_a_doc_is_text(page: Page, dtu_google: Any) -> None:
+    """A Doc's link can say anything (updateTextStyle takes any url): only web and mail links are links."""
+    docs = docs_as(dtu_google, dtu_google.alice_email)
+    doc_id = docs.documents().create(body={"title": "Links"}).execute()["documentId"]
+    text = "Open the agenda or the minutes.\n"
+    agenda, minutes = 1 + text.index("the agenda"), 1 + text.index("the minutes")
+    docs.documents().batchUpdate(
+        documentId=doc_id,
+        body={
+            "requests": [
+                {"insertText": {"location": {"index": 1}, "text": text}},
+                {
+                    "updateTextStyle": {
+                        "range": {"startIndex": agenda, "endIndex": agenda + len("the agenda")},
+                        "textStyle": {"link": {"url": "javascript:document.title='owned'"}},
+                        "fields": "link",
+                    }
+                },
+                {
+                    "updateTextStyle": {
+                        "range": {"startIndex": minutes, "endIndex": minutes + len("the minutes")},
+                        "textStyle": {"link": {"url": "https://example.com/minutes"}},
+                        "fields": "link",
+                    }
+                },
+            ]
+        },
+    ).execute()
+    stored = docs.documents().get(documentId=doc_id).execute()
+    assert "javascript:" in str(stored["body"])  # the API keeps what was written; the page must not link it
+    sign_in(page, dtu_google, f"/document/d/{doc_id}/edit", dtu_google.alice_email)
+    document = page.get_by_test_id("document")
+    expect(document).to_contain_text("Open the agenda or the minutes.")
+    expect(document.locator("a")).to_have_count(1)
+    expect(document.locator("a")).to_have_attribute("href", "https://example.com/minutes")
+    expect(document.locator("a")).to_have_text("the minutes")
+    assert page.locator('a[href^="javascript"]').count() == 0
+
+
+def test_a_fault_on_a_ui_action_shows_google_error_page(page: Page, dtu_google: Any, seeded: Any) -> None:
+    """The inspector's `ui.drive.trash` toggle acts on the click; nothing is trashed."""
+    rule = dtu_google.fault(operation="ui.drive.trash", kind="error", status=503, error="backendError")
+    sign_in(page, dtu_google, "/drive/my-drive", dtu_google.alice_email)
+    with page.expect_response(lambda r: r.url.endswith(f"/drive/items/{seeded['finance']}/trash")) as answer:
+        row(page, "Finance").get_by_test_id("trash").click()
+    assert answer.value.status == 503
+    expect(page.get_by_test_id("error-page")).to_contain_text("503")
+    expect(page.get_by_test_id("error-message")).to_contain_text("Please try again later")
+    alice = drive_for(dtu_google, dtu_google.alice_email)
+    assert alice.files().get(fileId=seeded["finance"], fields="trashed").execute() == {"trashed": False}
+    assert dtu_google.control("DELETE", f"/_dtu/faults/{rule['id']}").status_code in (200, 204)
+    assert any(e.get("operation") == "ui.drive.trash" for e in dtu_google.journal())
+
+
+def test_a_long_folder_is_paged(page: Page, dtu_google: Any) -> None:
+    """A folder of more than a page: files.list's pageToken behind "Next", every item listed once."""
+    files: list[dict[str, Any]] = [{"key": "big", "name": "Scans", "folder": True, "owner": "alice"}]
+    files += [{"name": f"scan-{n:03d}.pdf", "parent": "big", "owner": "alice"} for n in range(105)]
+    response = dtu_google.control("POST", "/seed", json={"files": files})
+    assert response.status_code == 200, response.text
+    folder = response.json()["created"]["files"]["big"]
+    sign_in(page, dtu_google, f"/drive/folders/{folder}", dtu_google.alice_email)
+    rows = page.get_by_test_id("file-row")
+    expect(rows).to_have_count(100)
+    first = rows.evaluate_all("rs => rs.map(r => r.dataset.name)")
+    page.get_by_test_id("next-page").click()
+    expect(rows).to_have_count(5)
+    second = rows.evaluate_all("rs => rs.map(r => r.dataset.name)")
+    expect(page.get_by_test_id("next-page")).to_have_count(0)
+    assert sorted(first + second) == [f"scan-{n:03d}.pdf" for n in range(105)]
+    page.get_by_test_id("first-page").click()
+    expect(rows).to_have_count(100)

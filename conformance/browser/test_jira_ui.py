@@ -13,11 +13,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from jira import JIRA
 from playwright.sync_api import Page, expect
 
 from conformance.browser.signin import dev_sign_in
+from conformance.jira.receiver import Receiver
 
 PRIYA, MARCUS, LENA = "priya@example.com", "marcus@example.com", "lena@example.com"
 SEED: dict[str, Any] = {
@@ -131,6 +133,12 @@ def test_board_transition_is_the_api_transition(
     sign_in(page, dtu_jira, "/jira/projects")
     expect(page.locator('[data-testid="project"][data-key="OPS"]')).to_contain_text("Platform Operations")
     screenshot(page, "jira-projects")
+    # The counts per status category are what a JQL search through the API finds.
+    for project in ("OPS", "MOB", "WEB"):
+        cells = page.locator(f'[data-testid="project"][data-key="{project}"] td')
+        for column, category in ((4, "To Do"), (5, "In Progress"), (6, "Done")):
+            found = jira.search_issues(f'project = {project} AND statusCategory = "{category}"', maxResults=100)
+            expect(cells.nth(column)).to_have_text(str(len(found)))
 
     page.locator('[data-testid="project"][data-key="OPS"] a').first.click()
     expect(page).to_have_url(re.compile(r"/jira/software/projects/OPS/board$"))
@@ -181,20 +189,24 @@ def test_comment_on_the_issue_page(
     assert len(jira.comments(key)) == 3
 
 
+def shown_keys(page: Page) -> list[str]:
+    keys: list[str] = page.get_by_test_id("result").evaluate_all("rows => rows.map(r => r.dataset.key)")
+    return keys
+
+
 def test_jql_search_box(
-    page: Page, dtu_jira: Any, site: dict[str, Any], screenshot: Callable[[Page, str], Path]
+    page: Page, dtu_jira: Any, site: dict[str, Any], jira: JIRA, screenshot: Callable[[Page, str], Path]
 ) -> None:
     sign_in(page, dtu_jira, "/issues/")
-    page.locator("#jql").fill('project = OPS AND status = "In Progress" ORDER BY key ASC')
-    page.locator("#jql-search").click()
-    rows = page.get_by_test_id("result")
-    expect(rows).to_have_count(2)
-    assert [rows.nth(i).get_attribute("data-key") for i in range(2)] == [site["issues"][3], site["issues"][4]]
-    expect(page.get_by_test_id("result-count")).to_have_text("2 issues")
-
-    page.locator("#jql").fill("project = OPS ORDER BY created ASC")
-    page.locator("#jql-search").click()
-    expect(page.get_by_test_id("result")).to_have_count(8)
+    for jql in ('project = OPS AND status = "In Progress" ORDER BY key ASC', "project = OPS ORDER BY created ASC"):
+        page.locator("#jql").fill(jql)
+        page.locator("#jql-search").click()
+        # The page's results are the REST search's, in the same order (read with the jira library).
+        expected = [issue.key for issue in jira.search_issues(jql, maxResults=100)]
+        assert expected, jql
+        expect(page.get_by_test_id("result")).to_have_count(len(expected))
+        assert shown_keys(page) == expected
+        expect(page.get_by_test_id("result-count")).to_have_text(f"{len(expected)} issues")
     screenshot(page, "jira-search")
 
     page.locator(f'[data-testid="result"][data-key="{site["issues"][2]}"] a').first.click()
@@ -251,3 +263,77 @@ def test_sign_in_with_email_and_api_token(page: Page, dtu_jira: Any) -> None:
     page.locator("#sign-in-submit").click()
     expect(page).to_have_url(re.compile(r"/jira/projects(\?tenant=[a-z0-9]+)?$"))
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    instance = Receiver().start()
+    yield instance
+    instance.stop()
+
+
+def test_board_transition_delivers_the_webhook(
+    page: Page, dtu_jira: Any, site: dict[str, Any], receiver: Receiver
+) -> None:
+    """The side effect beyond the stored state: an admin webhook gets `jira:issue_updated` with the
+    status change in its changelog, as for POST /rest/api/3/issue/{key}/transitions."""
+    hook = {
+        "name": "board moves",
+        "url": receiver.url(),
+        "events": ["jira:issue_updated"],
+        "filters": {"issue-related-events-section": "project = OPS"},
+    }
+    with httpx.Client(base_url=dtu_jira.url, auth=(dtu_jira.email, dtu_jira.api_token), timeout=30.0) as http:
+        created = http.post("/rest/webhooks/1.0/webhook", json=hook)
+    assert created.status_code == 201, created.text
+    key = site["issues"][1]
+    sign_in(page, dtu_jira, "/jira/software/projects/OPS/board")
+    page.locator(f'[data-testid="transition"][data-issue="{key}"][data-transition="In Progress"]').click()
+    column = page.locator('[data-testid="column"][data-status="In Progress"]')
+    expect(column.locator(f'[data-testid="card"][data-key="{key}"]')).to_be_visible()
+
+    delivered = receiver.wait_for(lambda r: r.event == "jira:issue_updated")[0].payload
+    assert delivered["issue"]["key"] == key
+    assert delivered["issue"]["fields"]["status"]["name"] == "In Progress"
+    assert delivered["user"]["accountId"] == site["people"][PRIYA]
+    moves = [i for i in delivered["changelog"]["items"] if i["field"] == "status"]
+    assert [(i["fromString"], i["toString"]) for i in moves] == [("To Do", "In Progress")]
+
+    # A refused move (a transition the issue no longer has) comes back to the board, saying why.
+    card = page.locator(f'[data-testid="card"][data-key="{key}"]')
+    card.locator('input[name="transition"]').first.evaluate("input => { input.value = '999999'; }")
+    card.get_by_test_id("transition").first.click()
+    expect(page).to_have_url(re.compile(r"/jira/software/projects/OPS/board\?flash="))
+    expect(page.get_by_role("alert")).to_contain_text(key)
+
+
+def test_a_long_column_stops_at_fifty_cards(page: Page, dtu_jira: Any, jira: JIRA) -> None:
+    """A column shows its first 50 cards; "+N more" opens the JQL search for the whole column."""
+    issues = [{"project": "BIG", "summary": f"Ticket {n}", "type": "Task"} for n in range(53)]
+    seed = {"projects": [{"key": "BIG", "name": "Big backlog"}], "issues": issues}
+    response = dtu_jira.control("POST", "/seed", json=seed)
+    assert response.status_code == 200, response.text
+    sign_in(page, dtu_jira, "/jira/software/projects/BIG/board", dtu_jira.email)
+    todo = page.locator('[data-testid="column"][data-status="To Do"]')
+    expect(todo.get_by_test_id("card")).to_have_count(50)
+    expect(todo.get_by_test_id("column-count")).to_have_text("53")
+    expect(todo.get_by_test_id("column-more")).to_have_text("+3 more")
+    todo.get_by_test_id("column-more").click()
+    expected = [issue.key for issue in jira.search_issues('project = BIG AND status = "To Do"', maxResults=100)]
+    assert len(expected) == 53
+    expect(page.get_by_test_id("result")).to_have_count(53)
+    assert sorted(shown_keys(page)) == sorted(expected)
+
+
+def test_a_fault_on_a_ui_action_shows_jira_error(page: Page, dtu_jira: Any, site: dict[str, Any], jira: JIRA) -> None:
+    """The inspector's `ui.comment` toggle acts on the click, with the REST API's answer for the rule."""
+    key = site["issues"][0]
+    dtu_jira.fault(operation="ui.comment", kind="error", status=503, error="Service Unavailable", remaining=1)
+    sign_in(page, dtu_jira, f"/browse/{key}")
+    page.locator("#comment-body").fill("Will not be saved")
+    with page.expect_response(lambda r: r.url.endswith(f"/browse/{key}/comment")) as answer:
+        page.locator("#comment-save").click()
+    assert answer.value.status == 503
+    expect(page.get_by_test_id("error-message")).to_have_text("Service Unavailable")
+    assert len(jira.comments(key)) == 1
+    assert any(e.get("operation") == "ui.comment" for e in dtu_jira.journal())

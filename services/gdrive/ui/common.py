@@ -17,6 +17,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.core.faults import InjectedFault
+from services.core.ui.actions import fault_status, ui_action
+from services.core.ui.flash import flash_redirect
 from services.core.ui.session import UiUser, forget, safe_next, signed_in_user, ui_request
 from services.core.ui.templates import Chrome, ui_templates
 from services.gdrive.errors import GoogleError
@@ -37,13 +40,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def render(request: Request, gateway: Gateway, template: str, context: dict[str, Any], status: int = 200) -> Response:
     user = UiUser(gateway.tenant.id, gateway.me.id, gateway.me.display_name or gateway.me.email, gateway.me.email)
-    base = {
-        "ui": CHROME,
-        "user": user,
-        "notice": request.query_params.get("notice"),
-        "error": request.query_params.get("error"),
-        "path": request.url.path,
-    }
+    # Messages after an action come signed in the address (core flash), never as plain ?notice=/?error=.
+    base = {"ui": CHROME, "user": user, "path": request.url.path}
     return TEMPLATES.TemplateResponse(request, template, {**base, **context}, status_code=status)
 
 
@@ -89,6 +87,21 @@ def _error_page(request: Request, gateway: Gateway, error: GoogleError) -> Respo
     return render(request, gateway, "not_found.html", context, status=error.status_code)
 
 
+# Google's own words when a service fails or throttles (the pages drive.google.com shows).
+FAULT_MESSAGES = {
+    429: "We're sorry, but you have sent too many requests to us recently. Please try again later.",
+    500: "Sorry, unable to perform this action at this time. Please try again later.",
+}
+
+
+def fault_page(request: Request, gateway: Gateway, fault: InjectedFault) -> Response:
+    """A fault rule fired on a UI action: Google's error page, with the rule's status."""
+    status = fault_status(fault)
+    message = FAULT_MESSAGES.get(status, FAULT_MESSAGES[500])
+    context = {"title": f"Error {status}", "status": status, "message": message, "reason": fault.rule.error or ""}
+    return render(request, gateway, "error.html", context, status=status)
+
+
 def action(name: str, handler: PageHandler) -> Endpoint:
     """A form post, journaled as `ui.<name>`; an API refusal goes back to the page with Google's message."""
 
@@ -97,12 +110,15 @@ def action(name: str, handler: PageHandler) -> Endpoint:
         if isinstance(gateway, Response):
             ui_request(request, name)
             return gateway
-        ui_request(request, name, gateway.tenant.id)
         try:
+            # Journaled as `ui.<name>`; the inspector's fault toggles on it fire here.
+            await ui_action(request, name, gateway.tenant.id)
             return await handler(request, gateway)
+        except InjectedFault as fault:
+            return fault_page(request, gateway, fault)
         except GoogleError as error:
             form = await request.form()
-            return back(str(form.get("next") or ""), error=shown(error), keep=_kept(form))
+            return back(request, str(form.get("next") or ""), error=shown(error), keep=_kept(form))
 
     return endpoint
 
@@ -119,15 +135,14 @@ def _kept(form: Any) -> dict[str, str]:
     return {"share": share} if share else {}
 
 
-def back(next_path: str, *, notice: str = "", error: str = "", keep: dict[str, str] | None = None) -> RedirectResponse:
-    """Back to the page the form was on, with a message (and what keeps a dialog open)."""
+def back(
+    request: Request, next_path: str, *, notice: str = "", error: str = "", keep: dict[str, str] | None = None
+) -> RedirectResponse:
+    """Back to the page the form was on, with a signed message (and what keeps a dialog open)."""
     target = safe_next(next_path, HOME).split("?", 1)[0]
     params = dict(keep or {})
-    if notice:
-        params["notice"] = notice
-    if error:
-        params["error"] = error
-    return RedirectResponse(target + ("?" + urlencode(params) if params else ""), status_code=303)
+    url = target + ("?" + urlencode(params) if params else "")
+    return flash_redirect(request, url, notice=notice or None, error=error or None)
 
 
 # -- formatting ---------------------------------------------------------------------------------

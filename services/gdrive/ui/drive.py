@@ -6,7 +6,9 @@ them never shows), and trashing/restoring is `drive.files.update {trashed}`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,14 +21,30 @@ from services.gdrive.ui.gateway import Gateway
 from services.gdrive.ui.items import FOLDER, Item, item
 
 ALL_DRIVES = {"supportsAllDrives": "true"}
-LISTING = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "corpora": "allDrives", "pageSize": "1000"}
+PAGE_SIZE = 100  # rows per page; "Next" follows files.list's nextPageToken
+LISTING = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "corpora": "allDrives", "pageSize": str(PAGE_SIZE)}
 ORDER = "folder,name_natural"
 MAX_DEPTH = 30  # breadcrumbs stop climbing here
 
 
-def _items(gateway: Gateway, q: str, order_by: str = ORDER) -> list[Item]:
-    listing = gateway.call("drive.files.list", query={**LISTING, "q": q, "orderBy": order_by})
-    return [item(f) for f in listing.get("files", [])]
+@dataclass(frozen=True)
+class Listing:
+    """One page of a Drive list: its items, and the address of the next page (files.list's pageToken)."""
+
+    items: list[Item]
+    next_page: str = ""  # "" on the last page
+    paged: bool = False  # this is not the first page
+
+
+def _listing(request: Request, gateway: Gateway, q: str, order_by: str = ORDER) -> Listing:
+    query = {**LISTING, "q": q, "orderBy": order_by}
+    token = request.query_params.get("pageToken", "")
+    if token:
+        query["pageToken"] = token  # a bad or stale token is files.list's 400, shown as its error page
+    found = gateway.call("drive.files.list", query=query)
+    following = found.get("nextPageToken", "")
+    next_page = f"{request.url.path}?{urlencode({'pageToken': following})}" if following else ""
+    return Listing([item(f) for f in found.get("files", [])], next_page, bool(token))
 
 
 def _shared_drives(gateway: Gateway) -> list[dict[str, Any]]:
@@ -35,13 +53,15 @@ def _shared_drives(gateway: Gateway) -> list[dict[str, Any]]:
 
 
 def _show(
-    request: Request, gateway: Gateway, *, section: str, heading: str, items: list[Item], **extra: Any
+    request: Request, gateway: Gateway, *, section: str, heading: str, listing: Listing, **extra: Any
 ) -> Response:
     context = {
         "title": heading,
         "section": section,
         "heading": heading,
-        "items": items,
+        "items": listing.items,
+        "next_page": listing.next_page,
+        "paged": listing.paged,
         "drives": _shared_drives(gateway),
         "crumbs": extra.pop("crumbs", []),
         "share": sharing.dialog(request, gateway),
@@ -53,29 +73,30 @@ def _show(
 
 async def my_drive(request: Request, gateway: Gateway) -> Response:
     q = f"'{gateway.me.root_folder_id}' in parents and trashed = false"
-    return _show(request, gateway, section="my-drive", heading="My Drive", items=_items(gateway, q))
+    return _show(request, gateway, section="my-drive", heading="My Drive", listing=_listing(request, gateway, q))
 
 
 async def shared_with_me(request: Request, gateway: Gateway) -> Response:
-    items = _items(gateway, "sharedWithMe = true and trashed = false", "sharedWithMeTime desc")
+    found = _listing(request, gateway, "sharedWithMe = true and trashed = false", "sharedWithMeTime desc")
     return _show(
-        request, gateway, section="shared", heading="Shared with me", items=items, empty="Nothing is shared with you."
+        request, gateway, section="shared", heading="Shared with me", listing=found, empty="Nothing is shared with you."
     )
 
 
 async def shared_drives(request: Request, gateway: Gateway) -> Response:
-    return _show(request, gateway, section="drives", heading="Shared drives", items=[], drive_tiles=True)
+    return _show(request, gateway, section="drives", heading="Shared drives", listing=Listing([]), drive_tiles=True)
 
 
 async def trash(request: Request, gateway: Gateway) -> Response:
     # Drive's Trash lists what was trashed itself, not the contents of a trashed folder.
-    found = [i for i in _items(gateway, "trashed = true", "modifiedTime desc") if i.resource.get("explicitlyTrashed")]
+    found = _listing(request, gateway, "trashed = true", "modifiedTime desc")
+    shown = Listing([i for i in found.items if i.resource.get("explicitlyTrashed")], found.next_page, found.paged)
     return _show(
         request,
         gateway,
         section="trash",
         heading="Trash",
-        items=found,
+        listing=shown,
         empty="Trash is empty.",
         trash_view=True,
     )
@@ -115,7 +136,7 @@ async def folder(request: Request, gateway: Gateway) -> Response:
         gateway,
         section=section,
         heading=found.get("name", ""),
-        items=_items(gateway, q),
+        listing=_listing(request, gateway, q),
         crumbs=crumbs,
         folder=item(found),
         empty="Drop files here (through the API): this folder is empty.",
@@ -146,7 +167,7 @@ async def _set_trashed(request: Request, gateway: Gateway, trashed: bool) -> Res
         "drive.files.update", method="PATCH", path={"fileId": file_id}, query=ALL_DRIVES, body={"trashed": trashed}
     )
     verb = "moved to trash" if trashed else "restored"
-    return back(str(form.get("next") or ""), notice=f"“{updated.get('name', '')}” {verb}.")
+    return back(request, str(form.get("next") or ""), notice=f"“{updated.get('name', '')}” {verb}.")
 
 
 async def trash_item(request: Request, gateway: Gateway) -> Response:

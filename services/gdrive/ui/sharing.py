@@ -91,8 +91,8 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(v) for k, v in form.items() if isinstance(v, str)}
 
 
-def _done(form: dict[str, str], file_id: str, notice: str) -> Response:
-    return back(form.get("next", ""), notice=notice, keep={"share": file_id})
+def _done(request: Request, form: dict[str, str], file_id: str, notice: str) -> Response:
+    return back(request, form.get("next", ""), notice=notice, keep={"share": file_id})
 
 
 async def add(request: Request, gateway: Gateway) -> Response:
@@ -105,14 +105,16 @@ async def add(request: Request, gateway: Gateway) -> Response:
         body["emailAddress"] = address
     elif kind == "domain":
         body["domain"] = address
+    # Drive's "Notify people" box, checked by default: permissions.create's sendNotificationEmail.
+    notify = "true" if form.get("notify") else "false"
     gateway.call(
         "drive.permissions.create",
         method="POST",
         path={"fileId": file_id},
-        query={**ALL_DRIVES, "sendNotificationEmail": "false"},
+        query={**ALL_DRIVES, "sendNotificationEmail": notify},
         body=body,
     )
-    return _done(form, file_id, f"Shared with {address or 'anyone with the link'}.")
+    return _done(request, form, file_id, f"Shared with {address or 'anyone with the link'}.")
 
 
 async def change(request: Request, gateway: Gateway) -> Response:
@@ -127,7 +129,7 @@ async def change(request: Request, gateway: Gateway) -> Response:
         query=query,
         body={"role": role},
     )
-    return _done(form, file_id, "Access updated.")
+    return _done(request, form, file_id, "Access updated.")
 
 
 async def remove(request: Request, gateway: Gateway) -> Response:
@@ -139,7 +141,7 @@ async def remove(request: Request, gateway: Gateway) -> Response:
         path={"fileId": file_id, "permissionId": permission_id},
         query=ALL_DRIVES,
     )
-    return _done(form, file_id, "Access removed.")
+    return _done(request, form, file_id, "Access removed.")
 
 
 def routes() -> list[Route]:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.core.faults import InjectedFault
-from services.core.twin import runtime_of
+from services.core.ui.actions import fault_status, ui_action
 from services.core.ui.session import UiUser, forget, sign_in_redirect, signed_in_user, ui_request
 from services.jira.errors import JiraError
 from services.jira.ui.acting import still_active
@@ -66,14 +66,20 @@ def action(name: str, handler: Handler) -> Endpoint:
         if isinstance(user, Response):
             ui_request(request, name)
             return user
-        ui_request(request, name, user.tenant)
         try:
-            await runtime_of(request).faults.apply(f"ui.{name}", user.tenant)
+            # The core's one way: journaled as `ui.<name>`, and the fault rules on it applied.
+            await ui_action(request, name, user.tenant)
             return await handler(request, user)
         except InjectedFault as exc:
-            status = exc.rule.status or (429 if exc.rule.kind == "rate_limit" else 500)
-            return error_page(request, user, JiraError(status, exc.rule.error or "Internal server error"))
+            return error_page(request, user, _injected(exc))
         except JiraError as exc:
             return error_page(request, user, exc)
 
     return endpoint
+
+
+def _injected(fault: InjectedFault) -> JiraError:
+    """What the REST API answers for the same rule (services/jira/endpoint.py), shown as a page."""
+    if fault.rule.kind == "rate_limit":
+        return JiraError(429, "Rate limit exceeded.")
+    return JiraError(fault_status(fault), fault.rule.error or "Internal server error")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.core.ui.flash import flash_redirect
 from services.core.ui.session import UiUser, safe_next
 from services.jira import adf
 from services.jira.domain import activity, lookup, relations, workflow
@@ -60,14 +61,19 @@ async def transition(request: Request, user: UiUser) -> Response:
     """The same as POST /rest/api/3/issue/{key}/transitions with `{"transition": {"id": ...}}`."""
     key = request.path_params["key"]
     form = await request.form()
+    next_path = str(form.get("next") or "")
     try:
         with as_user(request, user) as call:
             row = lookup.issue(call, key)
             workflow.transition(call, row, {"transition": {"id": str(form.get("transition") or "")}})
             key = row.key
     except JiraError as exc:
+        board = safe_next(next_path, "")
+        if board and not board.startswith("/browse/") and exc.status_code != 404:
+            # Clicked on the board: back to the board, which says why (a signed message, core flash).
+            return flash_redirect(request, board, error=f"{key}: {_message(exc)}")
         return _issue_page(request, user, key, _message(exc), exc.status_code)
-    return RedirectResponse(safe_next(str(form.get("next") or ""), issue_path(key)), status_code=303)
+    return RedirectResponse(safe_next(next_path, issue_path(key)), status_code=303)
 
 
 async def comment(request: Request, user: UiUser) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -112,14 +113,14 @@ def card(call: JiraCall, row: Issue, with_transitions: bool = False) -> Card:
     )
 
 
-def project_statuses(call: JiraCall, project_id: str, issues: list[Issue]) -> list[StatusView]:
+def project_statuses(call: JiraCall, project_id: str, in_use: Iterable[str]) -> list[StatusView]:
     """The board's columns: every status of the project's workflows (and any an issue is in), by category."""
     ids: list[str] = []
     for itype in catalog.ISSUE_TYPES:
         for status_id in flows.for_type(call, project_id, itype.id).statuses:
             if status_id not in ids:
                 ids.append(status_id)
-    ids.extend(i.status_id for i in issues if i.status_id not in ids)
+    ids.extend(status_id for status_id in in_use if status_id not in ids)
     views = [status(call, status_id) for status_id in ids]
     return sorted(views, key=lambda s: (CATEGORY_ORDER.get(s.category_id, 9), ids.index(s.id)))
 
