@@ -20,6 +20,7 @@ from okta.client import Client
 from playwright.sync_api import Page, expect
 
 from conformance.browser.signin import dev_sign_in
+from conformance.okta.receiver import Receiver
 
 PASSWORD = "Correct-Horse-Battery-9"
 PEOPLE = [
@@ -109,6 +110,12 @@ def org(dtu_okta_tls: Any) -> Any:
     dtu_okta_tls.groups = groups
     dtu_okta_tls.apps = apps
     return dtu_okta_tls
+
+
+def admin_api(org: Any) -> httpx.Client:
+    return httpx.Client(
+        base_url=org.org_url, headers={"Authorization": f"SSWS {org.api_token}"}, verify=org.ssl_context()
+    )
 
 
 def sign_in(page: Page, org: Any, username: str, password: str, path: str = "/admin/users") -> None:
@@ -274,3 +281,169 @@ def test_deactivated_user_cannot_sign_in_and_non_admin_lands_on_the_dashboard(pa
         ("linus.pauling@example.com", "FAILURE"),
         ("margaret.hamilton@example.com", "SUCCESS"),
     ]
+
+
+CROWD = 300  # more people than the dev sign-in lists (200) and than a page of app assignments (50)
+
+
+@pytest.fixture
+def crowded_org(org: Any) -> Any:
+    """The org with 300 more ACTIVE people (all in Everyone, so all assigned the org's OIDC web app)."""
+    users = [
+        {
+            "profile": {
+                "login": f"person{n:03d}@example.com",
+                "email": f"person{n:03d}@example.com",
+                "firstName": f"Person{n:03d}",
+                "lastName": "Crowd",
+            },
+            "status": "ACTIVE",
+        }
+        for n in range(CROWD)
+    ]
+    response = org.control("POST", "/seed", json={"users": users})
+    assert response.status_code == 200, response.text
+    return org
+
+
+def authorize(page: Page, org: Any) -> Any:
+    """An OIDC authorize for the org's web app, with the browser's cookies (not followed)."""
+    query = httpx.QueryParams(
+        client_id=org.client_id,
+        response_type="code",
+        scope="openid",
+        redirect_uri=org.redirect_uri,
+        state="state-1",
+        nonce="nonce-1",
+    )
+    return page.request.get(f"{org.issuer}/v1/authorize?{query}", max_redirects=0)
+
+
+def test_dev_sign_in_finds_anyone_and_app_assignments_page(page: Page, crowded_org: Any) -> None:
+    org = crowded_org
+    page.goto(f"{org.base_url}/app/UserHome?tenant={org.tenant_id}")
+    last = f"person{CROWD - 1:03d}@example.com"
+    listed = page.locator('[data-testid="dev-sign-in"]')
+    expect(listed).to_have_count(200)  # the first page of people only...
+    expect(page.locator(f'[data-testid="dev-sign-in"][data-email="{last}"]')).to_have_count(0)
+    page.fill('[data-testid="dev-people-q"]', f"Person{CROWD - 1:03d}")  # ...the rest are found by `q`
+    page.click('[data-testid="dev-people-find"]')
+    expect(listed).to_have_count(1)
+    page.locator(f'[data-testid="dev-sign-in"][data-email="{last}"]').click()
+    expect(page.locator('[data-testid="signed-in-as"]')).to_have_text(f"Person{CROWD - 1:03d} Crowd")
+    expect(page).to_have_url(re.compile(r"/app/UserHome"))
+
+    # The org's web app is assigned to Everyone (300+ people): its Assignments tab pages 50 at a time.
+    page.context.clear_cookies()
+    dev_sign_in(page, org.base_url, "/admin/apps/active", org.tenant_id, org.admin_login)
+    page.locator('[data-testid="app-row"] a').filter(has_text="Web").first.click()
+    rows = page.locator('[data-testid="app-user-row"]')
+    expect(rows).to_have_count(50)
+    first_page = set(rows.evaluate_all("rows => rows.map(r => r.dataset.userId)"))
+    seen = set(first_page)
+    pages = 1
+    while page.locator("#app-users-next").count():
+        page.click("#app-users-next")
+        expect(page).to_have_url(re.compile(r"after="))
+        ids = rows.evaluate_all("rows => rows.map(r => r.dataset.userId)")
+        assert not seen & set(ids)
+        seen |= set(ids)
+        pages += 1
+    assert len(seen) == len(PEOPLE) + 1 + CROWD and pages == 7
+
+
+def test_sign_out_ends_the_okta_session(page: Page, org: Any) -> None:
+    sign_in(page, org, "ada.lovelace@example.com", PASSWORD, "/app/UserHome")
+    expect(page.locator('[data-testid="dashboard"]')).to_be_visible()
+    # The password sign-in started an Okta session: an OIDC authorize needs no password.
+    answered = authorize(page, org)
+    assert answered.status == 302 and "code=" in answered.headers["location"]
+
+    page.locator('header form[action="/login/signout"] button').click()
+    expect(page).to_have_url(re.compile(r"/login/login\.htm"))
+    answered = authorize(page, org)
+    assert answered.status == 200, answered.headers
+    assert 'name="password"' in answered.text()  # Okta asks for the password again
+
+    async def ended(client: Client) -> list[str]:
+        events, _, err = await client.list_log_events(filter='eventType eq "user.session.end"')
+        assert err is None, err
+        return [event.actor.alternate_id for event in events]
+
+    assert sdk(org, ended) == ["ada.lovelace@example.com"]
+
+
+def test_messages_are_signed_errors_read_once_and_faults_apply(page: Page, org: Any) -> None:
+    dev_sign_in(page, org.base_url, "/admin/groups", org.tenant_id, org.admin_login)
+    page.goto(f"{org.base_url}/admin/groups?error=Your+org+is+suspended")  # a crafted link shows nothing
+    expect(page.locator('[data-testid="group-row"]').first).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+    page.click('[data-testid="add-group"]')
+    page.fill("#group-name", "   ")
+    page.locator('#new-group button[type="submit"]').click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("Api validation failed: name\nname: The field cannot be left blank")
+    assert "flash=" in page.url and "error=" not in page.url
+
+    # A fault rule on the console action refuses it as the API would be refused: nothing changes.
+    org.fault(operation="ui.group.member.add", status=503, error="E0000009", remaining=1)
+    page.click('[data-testid="group-row"][data-name="Finance"] a')
+    page.fill('[data-testid="member-user"]', "ada.lovelace@example.com")
+    with page.expect_response(lambda r: r.url.endswith("/members")) as refused:
+        page.click('[data-testid="member-add"]')
+    assert refused.value.status == 503
+    expect(page.locator('[data-testid="error-code"]')).to_have_text("E0000009")
+    expect(alert).to_have_text("Internal Server Error")
+    assert [e["operation"] for e in org.journal(operation="ui.group.member.add")] == ["ui.group.member.add"]
+
+    async def members(client: Client) -> set[str]:
+        found, _, err = await client.list_group_users(org.groups["Finance"])
+        assert err is None, err
+        return {user.profile.login for user in found}
+
+    assert sdk(org, members) == {"katherine.johnson@example.com"}
+
+
+def test_reset_password_link_is_shown_in_the_page_only(page: Page, org: Any) -> None:
+    dev_sign_in(page, org.base_url, "/admin/users", org.tenant_id, org.admin_login)
+    page.click('[data-testid="person-row"][data-login="grace.hopper@example.com"] a')
+    page.click('[data-testid="lifecycle-reset_password"]')
+    link = page.locator('[data-testid="one-time-link"]')
+    expect(link).to_have_value(re.compile(r"/reset_password/\S+$"))
+    expect(page.locator('[role="status"]')).to_have_text("Reset Password: done.")
+    token = link.input_value().rsplit("/", 1)[1]
+    assert token not in page.url and "flash=" not in page.url
+    expect(page.locator('[data-testid="person-status"]')).to_have_text("RECOVERY")
+
+
+def test_console_membership_reaches_an_event_hook(page: Page, org: Any) -> None:
+    """Adding a member in the console is the API's change: the event hook gets its event."""
+    receiver = Receiver().start()
+    try:
+        hook_body = {
+            "name": "Membership audit",
+            "events": {"type": "EVENT_TYPE", "items": ["group.user_membership.add"]},
+            "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": receiver.url}},
+        }
+        with admin_api(org) as api:
+            hook = api.post("/api/v1/eventHooks", json=hook_body)
+            assert hook.status_code == 200, hook.text
+            verified = api.post(f"/api/v1/eventHooks/{hook.json()['id']}/lifecycle/verify")
+            assert verified.json()["verificationStatus"] == "VERIFIED", verified.text
+            admin_id = api.get("/api/v1/users/me").json()["id"]
+
+        dev_sign_in(page, org.base_url, f"/admin/group/{org.groups['Sales']}", org.tenant_id, org.admin_login)
+        page.fill('[data-testid="member-user"]', "ada.lovelace@example.com")
+        page.click('[data-testid="member-add"]')
+        expect(page.locator('[data-testid="member-row"][data-login="ada.lovelace@example.com"]')).to_be_visible()
+
+        [delivery] = receiver.wait_for(lambda r: True)
+        [event] = delivery.events
+        assert event["eventType"] == "group.user_membership.add"
+        assert event["actor"]["id"] == admin_id  # the admin who clicked, as with their API token
+        targets = {(t["type"], t["id"]) for t in event["target"]}
+        assert targets == {("User", org.users["ada.lovelace@example.com"]), ("UserGroup", org.groups["Sales"])}
+        assert event["outcome"]["result"] == "SUCCESS"
+    finally:
+        receiver.stop()

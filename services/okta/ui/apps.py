@@ -19,12 +19,25 @@ from services.okta.api import apps as apps_api
 from services.okta.api import groups as groups_api
 from services.okta.call import OktaCall
 from services.okta.domain import users as users_domain
-from services.okta.errors import OktaError
-from services.okta.ui.web import Viewer, acting, attempt, back, body_of, form_fields, looking, message, page, run
+from services.okta.errors import OktaError, validation
+from services.okta.ui.web import (
+    Viewer,
+    acting,
+    attempt,
+    back,
+    body_of,
+    form_fields,
+    looking,
+    message,
+    next_cursor,
+    page,
+    run,
+)
 
 READ, MANAGE = "okta.apps.read", "okta.apps.manage"
 ACTIONS = ("app.user.assign", "app.user.unassign", "app.group.assign", "app.group.unassign")
 LIST_LIMIT = 200
+USERS_PAGE_SIZE = 50  # the Assignments tab pages its people with the API's `after` cursor
 STATUSES = ("ACTIVE", "INACTIVE")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -57,10 +70,16 @@ async def show_app(request: Request) -> Response:
         return who
     app_id = request.path_params["id"]
     path = {"appId": app_id}
+    after = request.query_params.get("after") or ""
     try:
         app = run(request, who, apps_api.get_application, READ, path=path)
         assigned_users = run(
-            request, who, apps_api.list_application_users, READ, path=path, query={"expand": "user", "limit": 500}
+            request,
+            who,
+            apps_api.list_application_users,
+            READ,
+            path=path,
+            query={"expand": "user", "limit": USERS_PAGE_SIZE, "after": after},
         )
         assigned_groups = run(
             request,
@@ -85,6 +104,8 @@ async def show_app(request: Request) -> Response:
         section="apps",
         app=app,
         assigned_users=body_of(assigned_users),
+        next_after=next_cursor(assigned_users),
+        paged=bool(after),
         assigned_groups=body_of(assigned_groups),
         other_groups=[g for g in all_groups if g["id"] not in granted],
     )
@@ -105,19 +126,20 @@ def _here(request: Request) -> str:
 
 
 async def assign_user(request: Request) -> Response:
-    who = acting(request, "app.user.assign")
+    who = await acting(request, "app.user.assign")
     if not isinstance(who, Viewer):
         return who
     login = (await form_fields(request)).get("user", "").strip()
     if not login:
-        return back(_here(request), error="Api validation failed: id: The field cannot be left blank")
+        blank = validation("id: The field cannot be left blank", field="id")
+        return back(request, _here(request), error=message(blank))
     assign = _by_login(apps_api.assign_user_to_application)
     path = {"appId": request.path_params["id"]}
     return attempt(request, who, assign, MANAGE, _here(request), f"Assigned to {login}.", path=path, body={"id": login})
 
 
 async def assign_group(request: Request) -> Response:
-    who = acting(request, "app.group.assign")
+    who = await acting(request, "app.group.assign")
     if not isinstance(who, Viewer):
         return who
     group_id = (await form_fields(request)).get("group", "").strip()
@@ -130,7 +152,7 @@ def _removal(action: str, handler: Callable[[OktaCall], Any], param: str, notice
     """The POST that removes the app's assignment named in the path (`param`: userId or groupId)."""
 
     async def remove(request: Request) -> Response:
-        who = acting(request, action)
+        who = await acting(request, action)
         if not isinstance(who, Viewer):
             return who
         path = {"appId": request.path_params["id"], param: request.path_params[param]}

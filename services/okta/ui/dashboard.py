@@ -44,12 +44,12 @@ async def launch(request: Request) -> Response:
     app_id = request.path_params["appId"]
     try:
         if not any(link["appInstanceId"] == app_id for link in _links(request, who)):
-            return back(CHROME.home, error="You are not assigned to this app.")
+            return back(request, CHROME.home, error="You are not assigned to this app.")
         url = run(request, who, _launch_url, None, path={"appId": app_id})
     except OktaError as refused:
-        return back(CHROME.home, error=message(refused))
+        return back(request, CHROME.home, error=message(refused))
     if url is None:
-        return back(CHROME.home, notice="This app has no sign-in URL to open in the twin.")
+        return back(request, CHROME.home, notice="This app has no sign-in URL to open in the twin.")
     return RedirectResponse(url, status_code=302)
 
 

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from services.okta.api import groups as groups_api
 from services.okta.call import OktaCall
 from services.okta.domain import users as users_domain
-from services.okta.errors import OktaError
+from services.okta.errors import OktaError, validation
 from services.okta.ui.web import (
     Viewer,
     acting,
@@ -50,7 +50,7 @@ async def list_groups(request: Request) -> Response:
 
 
 async def create_group(request: Request) -> Response:
-    who = acting(request, "group.create")
+    who = await acting(request, "group.create")
     if not isinstance(who, Viewer):
         return who
     fields = await form_fields(request)
@@ -58,8 +58,8 @@ async def create_group(request: Request) -> Response:
     try:
         created = run(request, who, groups_api.add_group, MANAGE, body=body)
     except OktaError as refused:
-        return back("/admin/groups", error=message(refused))
-    return back(f"/admin/group/{created['id']}", notice="Group created.")
+        return back(request, "/admin/groups", error=message(refused))
+    return back(request, f"/admin/group/{created['id']}", notice="Group created.")
 
 
 async def show_group(request: Request) -> Response:
@@ -105,21 +105,21 @@ def _member_change(handler: Any) -> Any:
 
 
 async def add_member(request: Request) -> Response:
-    who = acting(request, "group.member.add")
+    who = await acting(request, "group.member.add")
     if not isinstance(who, Viewer):
         return who
     group_id = request.path_params["id"]
     here = f"/admin/group/{group_id}"
     login = (await form_fields(request)).get("user", "").strip()
     if not login:
-        return back(here, error="Api validation failed: userId: The field cannot be left blank")
+        return back(request, here, error=message(validation("userId: The field cannot be left blank", field="userId")))
     path = {"groupId": group_id, "userId": login}
     add = _member_change(groups_api.assign_user_to_group)
     return attempt(request, who, add, MANAGE, here, f"Added {login} to the group.", path=path)
 
 
 async def remove_member(request: Request) -> Response:
-    who = acting(request, "group.member.remove")
+    who = await acting(request, "group.member.remove")
     if not isinstance(who, Viewer):
         return who
     group_id, user_id = request.path_params["id"], request.path_params["userId"]

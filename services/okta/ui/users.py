@@ -59,7 +59,8 @@ LIFECYCLE: dict[str, tuple[Callable[[OktaCall], Any], dict[str, str], str]] = {
 }
 # The `_links` name of each action in a user document (what the status allows).
 LINK_OF = {"reset_password": "resetPassword", "expire_password": "expirePassword"}
-ACTIONS = tuple(f"user.{action}" for action in LIFECYCLE)
+# And `user.lifecycle`: a post naming no known action (journaled, refused).
+ACTIONS = (*(f"user.{action}" for action in LIFECYCLE), "user.lifecycle")
 
 
 def _list_query(q: str, status: str, after: str) -> dict[str, Any]:
@@ -119,7 +120,11 @@ async def show_user(request: Request) -> Response:
     who = looking(request)
     if not isinstance(who, Viewer):
         return who
-    user_id = request.path_params["id"]
+    return _user_page(request, who, request.path_params["id"])
+
+
+def _user_page(request: Request, who: Viewer, user_id: str, **extra: Any) -> Response:
+    """A person's page (`extra`: e.g. a one-time link to show once, in the body)."""
     try:
         document = run(request, who, users_api.get_user, READ, path={"id": user_id})
         member_of = run(request, who, users_api.list_user_groups, READ, path={"id": user_id})
@@ -148,30 +153,32 @@ async def show_user(request: Request) -> Response:
         apps=assigned,
         roles=body_of(roles),
         actions=_actions(document),
+        **extra,
     )
 
 
 async def lifecycle(request: Request) -> Response:
     user_id, action = request.path_params["id"], request.path_params["action"]
-    who = acting(request, f"user.{action}" if action in LIFECYCLE else "user.lifecycle")
+    who = await acting(request, f"user.{action}" if action in LIFECYCLE else "user.lifecycle")
     if not isinstance(who, Viewer):
         return who
     here = f"/admin/user/profile/view/{user_id}"
     if action not in LIFECYCLE:
-        return back(here, error="Unsupported operation.")
+        return back(request, here, error="Unsupported operation.")
     handler, query, label = LIFECYCLE[action]
     try:
         result = run(request, who, handler, MANAGE, path={"id": user_id}, query=query)
     except OktaError as refused:
-        return back(here, error=message(refused))
+        return back(request, here, error=message(refused))
     if action == "delete":
-        return back("/admin/users", notice="User deleted.")
-    notice = f"{label}: done."
-    if isinstance(result, dict):
-        link = result.get("resetPasswordUrl") or result.get("activationUrl")
-        if link:
-            notice += f" One-time link: {link}"
-    return back(here, notice=notice)
+        return back(request, "/admin/users", notice="User deleted.")
+    link = (result.get("resetPasswordUrl") or result.get("activationUrl")) if isinstance(result, dict) else None
+    if not link:
+        return back(request, here, notice=f"{label}: done.")
+    # A one-time secret is shown in this response's body only: never in a URL (history, logs, Referer).
+    shown = _user_page(request, who, user_id, notice=f"{label}: done.", one_time_link=link)
+    shown.headers["Cache-Control"] = "no-store"
+    return shown
 
 
 def routes() -> list[BaseRoute]:

@@ -22,7 +22,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.core.credentials import Principal
+from services.core.faults import InjectedFault
 from services.core.twin import runtime_of
+from services.core.ui.actions import fault_status, ui_action
+from services.core.ui.flash import flash_redirect
 from services.core.ui.session import UiUser, forget, signed_in_user, ui_request
 from services.core.ui.templates import Chrome, ui_templates
 from services.okta.call import OktaCall, Reply
@@ -111,14 +114,37 @@ def looking(request: Request, gate: Callable[[Request], Viewer | Response] = adm
     return gate(request)
 
 
-def acting(request: Request, action: str) -> Viewer | Response:
-    """The admin taking a console action, journaled as `ui.<action>` for their org (a redirect is not)."""
+async def acting(request: Request, action: str) -> Viewer | Response:
+    """The admin taking a console action, journaled as `ui.<action>` for their org (a redirect is not).
+
+    The fault rules on `ui.<action>` apply as they do to the API's operations: a fired
+    rule answers with Okta's error page and the rule's status, and nothing changes.
+    """
     who = admin(request)
     if not isinstance(who, Viewer):
         ui_request(request)
         return who
-    ui_request(request, action, who.user.tenant)
+    try:
+        await ui_action(request, action, who.user.tenant)
+    except InjectedFault as fired:
+        return fault_page(request, who, fired)
     return who
+
+
+def injected_error(fired: InjectedFault) -> OktaError:
+    """A fired fault rule as Okta's error (as the API answers it: E0000047 for a rate limit)."""
+    if fired.rule.kind == "rate_limit":
+        return OktaError("E0000047", status=fault_status(fired))
+    return OktaError(fired.rule.error or "E0000009", status=fault_status(fired))
+
+
+def fault_page(request: Request, who: Viewer | None, fired: InjectedFault) -> Response:
+    """Okta's error page for an action a fault rule refused, with the rule's status."""
+    refused = injected_error(fired)
+    context = {"ui": CHROME, "user": who.user if who else None, "viewer": who, "error": message(refused)}
+    return TEMPLATES.TemplateResponse(
+        request, "error.html", {**context, "code": refused.code}, status_code=refused.status_code
+    )
 
 
 def run(
@@ -166,8 +192,8 @@ def attempt(
     try:
         run(request, who, handler, permission, **call)
     except OktaError as refused:
-        return back(here, error=message(refused))
-    return back(here, notice=notice)
+        return back(request, here, error=message(refused))
+    return back(request, here, notice=notice)
 
 
 def body_of(result: Any) -> Any:
@@ -186,26 +212,31 @@ def next_cursor(result: Any) -> str | None:
 
 
 def message(error: OktaError) -> str:
-    """Okta's words for a refusal: the summary, and the causes when there are any."""
-    causes = "; ".join(error.causes)
-    return f"{error.summary}: {causes}" if causes else error.summary
+    """Okta's words for a refusal: the errorSummary, then each errorCause's errorSummary, once each.
+
+    One line each (the page's alert keeps the line breaks): joined on one line they read
+    as "Api validation failed: name: name: The field cannot be left blank".
+    """
+    lines = [error.summary]
+    for cause in error.causes:
+        if cause not in lines:
+            lines.append(cause)
+    return "\n".join(lines)
 
 
 def page(request: Request, template: str, who: Viewer, status_code: int = 200, **context: Any) -> Response:
-    """A page of the UI; `notice`/`error` come from the redirect after an action."""
-    flash = {key: request.query_params.get(key) for key in ("notice", "error") if request.query_params.get(key)}
+    """A page of the UI. Messages after an action arrive signed (core flash), never as plain query text."""
     return TEMPLATES.TemplateResponse(
         request,
         template,
-        {"ui": CHROME, "user": who.user, "viewer": who, **flash, **context},
+        {"ui": CHROME, "user": who.user, "viewer": who, **context},
         status_code=status_code,
     )
 
 
-def back(path: str, *, notice: str | None = None, error: str | None = None) -> RedirectResponse:
-    """After an action: back to the page, with what happened (post/redirect/get)."""
-    flash = {key: value for key, value in (("notice", notice), ("error", error)) if value}
-    return RedirectResponse(path + ("?" + urlencode(flash) if flash else ""), status_code=303)
+def back(request: Request, path: str, *, notice: str | None = None, error: str | None = None) -> RedirectResponse:
+    """After an action: back to the page, with what happened (post/redirect/get, a signed flash)."""
+    return flash_redirect(request, path, notice=notice, error=error)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
