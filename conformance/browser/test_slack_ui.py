@@ -7,19 +7,21 @@ client at /client/T…/C… and reads the outcome back with slack_sdk's WebClien
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from slack_sdk import WebClient
 
 from conformance.browser import signin
 from conformance.browser.signin import dev_sign_in
 from conformance.okta_sso import PASSWORD, okta_admin, okta_person, wire_okta_sso
 from conformance.okta_sso import SLACK as SLACK_SSO
+from conformance.slack.receiver import Received, Receiver
 
 ADMIN_EMAIL = "admin@example.com"
 SEED: dict[str, Any] = {
@@ -113,6 +115,19 @@ def test_post_as_a_chosen_member_is_in_conversations_history(page: Page, dtu_sla
     assert latest["user"] == known["alice"]
     # Journaled as a UI action (pages are not journaled).
     assert [e["status"] for e in dtu_slack.journal(operation="ui.chat.postMessage")] == [303]
+    # Slack's emoji names are shown as emoji (an unknown one stays a name).
+    expect(message(page, "New icons are in")).to_contain_text("🎉")
+
+    # The inspector's fault toggle on ui.chat.postMessage acts on the composer: Slack's error, its status.
+    dtu_slack.fault(operation="ui.chat.postMessage", kind="error", status=503, remaining=1)
+    page.get_by_test_id("message-input").fill("This one fails")
+    with page.expect_response(lambda r: r.url.endswith("/post")) as failed:
+        page.get_by_test_id("send").click()
+    assert failed.value.status == 503
+    expect(page.get_by_role("alert")).to_contain_text("internal_error")
+    assert "This one fails" not in [
+        m["text"] for m in admin(dtu_slack).conversations_history(channel=known["#engineering"])["messages"]
+    ]
 
     # An empty message is Slack's no_text, shown on the page (never a 500).
     page.get_by_test_id("send").click()
@@ -130,8 +145,26 @@ def test_message_posted_through_the_api_appears_without_reload(page: Page, dtu_s
     open_channel(page, dtu_slack, known["#engineering"])
     page.evaluate("window.notReloaded = true")
     sent = bot(dtu_slack).chat_postMessage(channel=known["#engineering"], text=f"Build passed for <@{known['bob']}>")
-    arrived = page.locator(f'[id="msg-{sent["ts"]}"]')
+    arrived = page.locator(f'#messages [data-ts="{sent["ts"]}"]')
     expect(arrived).to_contain_text("Build passed for @Bob Okafor")
+    # Reactions and reply counts change in place too.
+    admin(dtu_slack).reactions_add(channel=known["#engineering"], timestamp=sent["ts"], name="white_check_mark")
+    expect(arrived.locator('[data-testid="reaction"][data-name="white_check_mark"]')).to_contain_text("✅ 1")
+    admin(dtu_slack).chat_postMessage(channel=known["#engineering"], thread_ts=sent["ts"], text="Nice, merging")
+    expect(arrived.get_by_test_id("thread-summary")).to_have_text("1 reply")
+    assert page.evaluate("window.notReloaded") is True
+
+    # A thread open beside the channel gets new replies as they are posted.
+    arrived.get_by_test_id("thread-summary").click()
+    pane = page.get_by_test_id("thread-pane")
+    expect(pane).to_contain_text("Nice, merging")
+    page.evaluate("window.notReloaded = true")
+    reply = bot(dtu_slack).chat_postMessage(
+        channel=known["#engineering"], thread_ts=sent["ts"], text="Deployed to prod"
+    )
+    expect(pane.locator(f'[data-ts="{reply["ts"]}"]')).to_contain_text("Deployed to prod")
+    expect(pane.get_by_test_id("thread-divider")).to_have_text("2 replies")
+    expect(arrived.get_by_test_id("thread-summary")).to_have_text("2 replies")
     assert page.evaluate("window.notReloaded") is True
 
 
@@ -264,3 +297,109 @@ def test_sign_in_through_okta(
     sign_in_with_okta(page, dtu_slack, "carol@example.com")
     expect(page.locator("#sso-error")).to_have_attribute("data-code", "account_inactive")
     expect(page.get_by_test_id("signed-in-as")).to_have_count(0)
+
+
+def test_load_older_messages(page: Page, dtu_slack: Any) -> None:
+    """The client shows the latest 100 messages; older pages come with conversations.history's `latest`."""
+    known = ids(dtu_slack)
+    backlog = [{"channel": "engineering", "user": "bob", "text": f"Backlog item {n}"} for n in range(1, 131)]
+    assert dtu_slack.control("POST", "/seed", json={"messages": backlog}).status_code == 200
+    open_channel(page, dtu_slack, known["#engineering"])
+    shown = page.locator("#messages [data-testid='message']")
+    expect(shown).to_have_count(100)
+    expect(shown.first).to_contain_text("Backlog item 31")
+    page.get_by_test_id("load-older").click()
+    expect(shown).to_have_count(133)
+    expect(shown.first).to_contain_text("Morning! The release branch is cut.")
+    expect(page.get_by_test_id("load-older")).to_have_count(0)
+    oldest = admin(dtu_slack).conversations_history(channel=known["#engineering"], limit=200)["messages"][-1]
+    assert shown.first.get_attribute("data-ts") == oldest["ts"]
+
+
+@pytest.fixture
+def dev_sign_in_off(dtu_slack_server: Any) -> Iterator[Callable[[], None]]:
+    """Turns the test server's development sign-in off (as `dtu up` without --dev-sign-in), then back on."""
+    runtime = dtu_slack_server.runtime
+    original = runtime.settings
+
+    def turn_off() -> None:
+        runtime.settings = dataclasses.replace(original, dev_sign_in=False)
+
+    yield turn_off
+    runtime.settings = original
+
+
+def test_post_as_someone_else_only_with_dev_sign_in_or_as_an_admin(
+    page: Page, browser: Browser, dtu_slack: Any, dev_sign_in_off: Callable[[], None]
+) -> None:
+    known = ids(dtu_slack)
+    dm = f"{dtu_slack.base_url}/client/{dtu_slack.team_id}/{known['dm']}"
+    dev_sign_in(page, dtu_slack.base_url, "/", dtu_slack.tenant_id, "alice@example.com")
+    owner = browser.new_context(viewport={"width": 1366, "height": 820}).new_page()
+    dev_sign_in(owner, dtu_slack.base_url, "/", dtu_slack.tenant_id, ADMIN_EMAIL)
+    # With the development sign-in, anyone may act as anyone (a testing aid).
+    page.goto(dm)
+    expect(page.get_by_test_id("post-as").locator("option")).to_have_count(4)
+
+    dev_sign_in_off()
+    page.goto(dm)
+    options = page.get_by_test_id("post-as").locator("option")
+    expect(options).to_have_count(1)
+    expect(options).to_have_attribute("value", known["alice"])
+    # A forged `as_user` (the owner, into the owner's own DM) is Slack's restricted_action.
+    forged = page.request.post(f"{dm}/post", form={"text": "Please approve my expenses", "as_user": known["admin"]})
+    assert forged.status == 400 and "restricted_action" in forged.text()
+    ts = admin(dtu_slack).conversations_history(channel=known["dm"], limit=5)["messages"][0]["ts"]
+    reacted = page.request.post(f"{dm}/react", form={"ts": ts, "name": "eyes", "as_user": known["admin"]})
+    assert reacted.status == 400 and "restricted_action" in reacted.text()
+    page.get_by_test_id("message-input").fill("Reviewing it now")
+    page.get_by_test_id("send").click()
+    expect(message(page, "Reviewing it now")).to_be_visible()
+    history = admin(dtu_slack).conversations_history(channel=known["dm"], limit=5)["messages"]
+    assert [(m["text"], m["user"]) for m in history[:2]] == [
+        ("Reviewing it now", known["alice"]),
+        ("Can you review my PR today?", known["admin"]),
+    ]
+    assert "reactions" not in history[1]
+
+    # A workspace owner still may.
+    owner.goto(f"{dtu_slack.base_url}/client/{dtu_slack.team_id}/{known['#engineering']}")
+    owner.get_by_test_id("post-as").select_option(known["bob"])
+    owner.get_by_test_id("message-input").fill("Posted for Bob by the owner")
+    owner.get_by_test_id("send").click()
+    expect(message(owner, "Posted for Bob by the owner")).to_be_visible()
+    latest = admin(dtu_slack).conversations_history(channel=known["#engineering"], limit=1)["messages"][0]
+    assert (latest["text"], latest["user"]) == ("Posted for Bob by the owner", known["bob"])
+    owner.context.close()
+
+
+def test_a_message_posted_in_the_ui_reaches_the_events_api(page: Page, dtu_slack: Any) -> None:
+    """The composer is chat.postMessage: a subscribed app gets the same `message` event."""
+    known = ids(dtu_slack)
+    receiver = Receiver(dtu_slack.signing_secret).start()
+    try:
+        path = f"/_dtu/slack/tenants/{dtu_slack.tenant_id}/apps/{dtu_slack.app_id}/events"
+        body = {"request_url": receiver.url, "bot_events": ["message.channels"], "user_events": []}
+        assert dtu_slack.control("POST", path, json=body).status_code == 200
+        bot(dtu_slack).conversations_join(channel=known["#engineering"])
+        open_channel(page, dtu_slack, known["#engineering"])
+        page.get_by_test_id("post-as").select_option(known["carol"])
+        page.get_by_test_id("message-input").fill("Design review at 3pm")
+        page.get_by_test_id("send").click()
+        expect(message(page, "Design review at 3pm")).to_be_visible()
+
+        def is_it(received: Received) -> bool:
+            return received.event.get("type") == "message" and received.event.get("text") == "Design review at 3pm"
+
+        [delivery] = receiver.wait_for(is_it)
+        assert delivery.signature_valid
+        event = delivery.event
+        assert (event["user"], event["channel"], event["channel_type"]) == (
+            known["carol"],
+            known["#engineering"],
+            "channel",
+        )
+        posted = admin(dtu_slack).conversations_history(channel=known["#engineering"], limit=1)["messages"][0]
+        assert event["ts"] == posted["ts"]
+    finally:
+        receiver.stop()

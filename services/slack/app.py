@@ -45,8 +45,9 @@ def routes() -> Sequence[BaseRoute]:
 
 
 def operations() -> list[str]:
-    """What the journal records and fault rules match: the Web API methods the twin implements."""
-    return sorted(REGISTRY)
+    """What the journal records and fault rules match: the Web API methods the twin implements,
+    and the web client's actions (`ui.chat.postMessage`, ...: services/slack/ui/routes.py)."""
+    return sorted(REGISTRY) + [f"ui.{action}" for action in ui_routes.UI_ACTIONS]
 
 
 def attach(runtime: TwinRuntime) -> None:

@@ -2,9 +2,10 @@
 
 What is rendered: `<@U…>` mentions (as the member's name), `<#C…|name>` channel links,
 `<!here>`/`<!channel>`/`<!everyone>`, `<url|label>` and `<url>` links, *bold*, _italic_,
-~strike~, `code`. Everything else is shown as typed; `:emoji:` names stay names (the twin has
-no emoji images, and headless browsers often no emoji font). Text is escaped before any
-markup is added, so a message can never inject HTML.
+~strike~, `code`, and `:emoji:` names as Unicode emoji (Slack shows its emoji images; the
+`emoji` library knows Slack's common names as aliases, e.g. :tada: :thumbsup: :white_check_mark:;
+an unknown or custom emoji stays `:name:`). Text is escaped before any markup is added, so a
+message can never inject HTML.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import emoji
 from markupsafe import Markup, escape
 
 from services.core.ui.links import safe_link
@@ -23,6 +25,7 @@ STYLES = (
     (re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"), "del"),
 )
 CODE = re.compile(r"`([^`\n]+)`")
+EMOJI_NAME = re.compile(r":([a-z0-9_+'-]+)(?:::skin-tone-[2-6])?:")
 
 # user id -> display name
 NameOf = Callable[[str], str]
@@ -57,10 +60,22 @@ def _styled(plain: str) -> Markup:
             parts.append(Markup("<code>{}</code>").format(chunk))
             continue
         html = str(escape(chunk))
+        html = EMOJI_NAME.sub(lambda match: emoji_of(match.group(1)) or match.group(0), html)
         for pattern, tag in STYLES:
             html = pattern.sub(rf"<{tag}>\1</{tag}>", html)
         parts.append(Markup(html))
     return Markup("").join(parts)
+
+
+def emoji_of(name: str) -> str | None:
+    """Slack's emoji `name` (without colons) as a Unicode emoji, or None for an unknown/custom one."""
+    found = emoji.emojize(f":{name}:", language="alias")
+    return None if found.startswith(":") else found
+
+
+def reaction(name: str) -> str:
+    """A reaction chip's face: the emoji itself, else `:name:`."""
+    return emoji_of(name.split("::", 1)[0]) or f":{name}:"
 
 
 def to_html(text: str, name_of: NameOf, channel_name: NameOf) -> Markup:

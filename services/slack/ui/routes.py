@@ -1,8 +1,12 @@
 """The Slack client's pages and actions, at Slack's own paths (`app.slack.com/client/T…/C…`).
 
 Pages read as the signed-in member; actions run Web API methods (chat.postMessage,
-reactions.add, reactions.remove) through `acting.run_method` as the member chosen in the
-composer, journaled as `ui.<method>`. A Slack error is shown on the page, never a 500.
+reactions.add, reactions.remove) through `acting.run_method`, journaled as `ui.<method>`
+and subject to the fault rules on that name. A Slack error is shown on the page, never a 500.
+
+"Post as" another member is a testing aid, not Slack's: it is offered only when the fleet
+runs with the development sign-in, or to a workspace admin or owner; anyone else acts as
+themselves, and a forged `as_user` gets Slack's `restricted_action`.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.core.twin import runtime_of
+from services.core.faults import InjectedFault
+from services.core.twin import TwinRuntime, runtime_of
+from services.core.ui.actions import fault_status, ui_action
 from services.core.ui.session import UiUser, forget, signed_in_user, ui_request
 from services.core.ui.sign_in import SignIn, sign_in_routes
 from services.slack.domain import lookup
 from services.slack.errors import SlackError
-from services.slack.models import Conversation
+from services.slack.models import Conversation, User
 from services.slack.ui import live, signin, views
 from services.slack.ui.acting import acting, run_method
 from services.slack.ui.page import CHROME, PICKER, TEMPLATES
@@ -40,7 +46,13 @@ MESSAGES = {
     "channel_not_found": "This channel doesn't exist or you can't see it.",
     "account_inactive": "That account has been deactivated.",
     "user_not_found": "There's no such member.",
+    "restricted_action": "Only workspace admins and owners can post or react as another member.",
+    "invalid_ts_latest": "That isn't a message time.",
+    "ratelimited": "You're doing that too often. Try again in a moment.",
+    "internal_error": "Something went wrong on our end. Try again.",
 }
+# The UI actions journaled (and fault rules match) as `ui.<method>`: the inspector's toggles list them.
+UI_ACTIONS = ("chat.postMessage", "reactions.add", "reactions.remove")
 
 
 @dataclass
@@ -75,6 +87,13 @@ def _signed_out(request: Request) -> Response:
     return response
 
 
+def may_act_for_others(runtime: TwinRuntime, member: User | None) -> bool:
+    """ "Post as" someone else: with the development sign-in, or for a workspace admin or owner."""
+    if runtime.settings.dev_sign_in:
+        return True
+    return member is not None and (member.is_admin or member.is_owner or member.is_primary_owner)
+
+
 async def home(request: Request) -> Response:
     ui_request(request)
     place = _place(request)
@@ -107,11 +126,12 @@ def _is_general(conversation: Conversation | None) -> bool:
 
 
 async def channel(request: Request) -> Response:
+    """A channel's latest messages, or (`?latest=ts`, "Load older messages" without script) those before ts."""
     ui_request(request)
     place = _place(request)
     if isinstance(place, Response):
         return place
-    return await _render(request, place)
+    return await _render(request, place, latest=request.query_params.get("latest") or None)
 
 
 async def thread(request: Request) -> Response:
@@ -140,6 +160,7 @@ async def _render(
     profile_id: str | None = None,
     error: str | None = None,
     status: int = 200,
+    latest: str | None = None,
 ) -> Response:
     runtime = runtime_of(request)
     context: dict[str, Any] = {"ui": CHROME, "user": place.user, "place": place, "picker": PICKER, "error": error}
@@ -148,7 +169,11 @@ async def _render(
             directory = views.Directory(call)
             context["team"] = lookup.team(call)
             context["sidebar"] = views.sidebar(call, directory)
-            context["people"] = directory.postable()
+            me = directory.person(place.user.id)
+            if may_act_for_others(runtime, directory.user(place.user.id)):
+                context["people"] = directory.postable()
+            else:
+                context["people"] = [me] if me is not None else []
             try:
                 conversation = lookup.conversation(call, place.channel_id, by_name=False)
             except SlackError:
@@ -157,7 +182,11 @@ async def _render(
                     context["error"] = error or MESSAGES["channel_not_found"]
                     status = 404
             if conversation is not None:
-                context.update(_conversation(call, conversation, directory))
+                try:
+                    context.update(_conversation(call, conversation, directory, latest))
+                except SlackError as problem:  # a bad `latest`
+                    context.update(_conversation(call, conversation, directory, None))
+                    context["error"], status = MESSAGES.get(problem.error, problem.error), 400
                 if thread_ts:
                     context.update(_thread(call, conversation, directory, thread_ts))
             if profile_id:
@@ -172,16 +201,20 @@ async def _render(
     return TEMPLATES.TemplateResponse(request, "client.html", context, status_code=status)
 
 
-def _conversation(call: Any, conversation: Conversation, directory: views.Directory) -> dict[str, Any]:
+def _conversation(
+    call: Any, conversation: Conversation, directory: views.Directory, latest: str | None
+) -> dict[str, Any]:
     kind = lookup.conversation_type(conversation)
     members = lookup.members(call, conversation.id)
+    page = views.history(call, conversation, directory, latest)
     return {
         "conversation": conversation,
         "kind": kind,
         "heading": views.title(call, conversation, directory),
         "topic": (conversation.topic or {}).get("value") or (conversation.purpose or {}).get("value") or "",
         "member_count": len(members),
-        "history": views.history(call, conversation, directory),
+        "history": page.messages,
+        "has_more": page.has_more,
     }
 
 
@@ -192,51 +225,92 @@ def _thread(call: Any, conversation: Conversation, directory: views.Directory, t
         return {"error": MESSAGES.get(problem.error, problem.error)}
 
 
-async def _act(request: Request, method: str, params: dict[str, Any], back: str) -> Response:
-    """Run a Web API method as the member chosen on the form; back to `back`, or the page with Slack's error."""
+async def _act(request: Request, method: str, back: str) -> Response:
+    """Run a Web API method from a form, as the member chosen on it (see the module's note).
+
+    The request is journaled and fault rules apply as soon as the member is known, before the
+    form is read; then back to `back`, or the page with Slack's error.
+    """
     place = _place(request)
     if isinstance(place, Response):
+        ui_request(request)  # signed out: only a redirect to sign in, not an action of any tenant's
         return place
-    ui_request(request, method, place.user.tenant)
+    runtime = runtime_of(request)
+    try:
+        await ui_action(request, method, place.user.tenant)
+    except InjectedFault as fired:
+        code = fired.rule.error or ("ratelimited" if fired.rule.kind == "rate_limit" else "internal_error")
+        return await _render(request, place, error=_error_text(code), status=fault_status(fired))
     form = await request.form()
+    thread_ts = str(form.get("thread_ts") or "")
+    params = _params(method, form)
     as_user = str(form.get("as_user") or place.user.id)
     try:
-        run_method(runtime_of(request), place.user.tenant, as_user, method, {"channel": place.channel_id, **params})
+        if as_user != place.user.id:
+            with runtime.store.session() as session:
+                if not may_act_for_others(runtime, session.get(User, (place.user.tenant, place.user.id))):
+                    raise SlackError("restricted_action")
+        run_method(runtime, place.user.tenant, as_user, method, {"channel": place.channel_id, **params})
     except SlackError as problem:
-        message = f"{MESSAGES.get(problem.error, 'Slack refused that.')} ({problem.error})"
-        thread_ts = params.get("thread_ts") or (str(form.get("thread_ts") or "") or None)
-        return await _render(request, place, thread_ts=thread_ts, error=message, status=400)
-    separator = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{separator}as={quote(as_user)}", status_code=303)
+        return await _render(request, place, thread_ts=thread_ts or None, error=_error_text(problem.error), status=400)
+    if thread_ts:
+        back = f"{place.base}/thread/{place.channel_id}-{thread_ts}"
+    if as_user == place.user.id:
+        return RedirectResponse(back, status_code=303)
+    return RedirectResponse(f"{back}?as={quote(as_user)}", status_code=303)
+
+
+def _error_text(code: str) -> str:
+    return f"{MESSAGES.get(code, 'Slack refused that.')} ({code})"
+
+
+def _params(method: str, form: Any) -> dict[str, Any]:
+    """The Web API parameters a composer or reaction form gives."""
+    if method == "chat.postMessage":
+        params: dict[str, Any] = {"text": str(form.get("text") or "").strip()}
+        if form.get("thread_ts"):
+            params["thread_ts"] = str(form.get("thread_ts"))
+            params["reply_broadcast"] = "true" if form.get("reply_broadcast") else "false"
+        return params
+    return {"timestamp": str(form.get("ts") or ""), "name": str(form.get("name") or "")}
 
 
 async def post_message(request: Request) -> Response:
     """The composer (channel or thread): chat.postMessage as the chosen member."""
-    form = await request.form()
-    place = _place(request)
-    if isinstance(place, Response):
-        return place
-    params = {"text": str(form.get("text") or "").strip()}
-    thread_ts = str(form.get("thread_ts") or "")
-    back = place.base
-    if thread_ts:
-        params["thread_ts"] = thread_ts
-        params["reply_broadcast"] = "true" if form.get("reply_broadcast") else "false"
-        back = f"{place.base}/thread/{place.channel_id}-{thread_ts}"
-    return await _act(request, "chat.postMessage", params, back)
+    return await _act(request, "chat.postMessage", _base(request))
 
 
 async def react(request: Request) -> Response:
-    """A reaction chip or the picker: reactions.add / reactions.remove as the chosen member."""
-    form = await request.form()
+    """The picker or a reaction chip: reactions.add as the chosen member."""
+    return await _act(request, "reactions.add", _base(request))
+
+
+async def unreact(request: Request) -> Response:
+    """A reaction chip of the chosen member's own: reactions.remove."""
+    return await _act(request, "reactions.remove", _base(request))
+
+
+def _base(request: Request) -> str:
+    return f"/client/{request.path_params['team_id']}/{request.path_params['channel_id']}"
+
+
+async def older(request: Request) -> Response:
+    """`…/history?latest=ts`: the page of messages before `ts`, rendered, for "Load older messages"."""
+    ui_request(request)
     place = _place(request)
     if isinstance(place, Response):
-        return place
-    method = "reactions.remove" if form.get("op") == "remove" else "reactions.add"
-    params = {"timestamp": str(form.get("ts") or ""), "name": str(form.get("name") or "")}
-    thread_ts = str(form.get("thread_ts") or "")
-    back = f"{place.base}/thread/{place.channel_id}-{thread_ts}" if thread_ts else place.base
-    return await _act(request, method, params, back)
+        return JSONResponse({"ok": False, "error": "not_authed"}, status_code=401)
+    latest = request.query_params.get("latest") or None
+    fragment = TEMPLATES.env.get_template("message.html")
+    try:
+        with acting(runtime_of(request), place.user.tenant, place.user.id) as call:
+            conversation = lookup.conversation(call, place.channel_id, by_name=False)
+            page = views.history(call, conversation, views.Directory(call), latest)
+            html = "".join(fragment.render(m=m, place=place, picker=PICKER) for m in page.messages)
+    except SlackError as problem:
+        return JSONResponse({"ok": False, "error": problem.error}, status_code=400)
+    oldest = page.messages[0].ts if page.messages else latest
+    return JSONResponse({"ok": True, "html": html, "has_more": page.has_more, "oldest": oldest})
 
 
 def routes() -> list[BaseRoute]:
@@ -258,5 +332,7 @@ def routes() -> list[BaseRoute]:
         Route("/client/{team_id}/{channel_id}/user_profile/{user_id}", user_profile, methods=["GET"]),
         Route("/client/{team_id}/{channel_id}/post", post_message, methods=["POST"]),
         Route("/client/{team_id}/{channel_id}/react", react, methods=["POST"]),
+        Route("/client/{team_id}/{channel_id}/react/remove", unreact, methods=["POST"]),
         Route("/client/{team_id}/{channel_id}/live", live.stream, methods=["GET"]),
+        Route("/client/{team_id}/{channel_id}/history", older, methods=["GET"]),
     ]

@@ -71,17 +71,28 @@ class ShownMessage:
 
 
 class Directory:
-    """Everyone in the workspace by id, for names in messages, mentions and the member select."""
+    """Members by id, for names in messages, mentions and the member select.
+
+    Members are looked up as a page needs them (one query per new id, then cached), so a
+    live update that shows one new message reads one or two users, not the whole workspace.
+    """
 
     def __init__(self, call: Call) -> None:
-        rows = call.session.exec(select(User).where(User.tenant_id == call.tenant.id).order_by(col(User.name))).all()
-        self.users = {row.id: row for row in rows}
-        self.people = {row.id: _person(row) for row in rows}
+        self._users: dict[str, User | None] = {}
         self._channels: dict[str, str] = {}
         self._call = call
 
+    def user(self, user_id: str) -> User | None:
+        if user_id not in self._users:
+            self._users[user_id] = self._call.session.get(User, (self._call.tenant.id, user_id)) if user_id else None
+        return self._users[user_id]
+
+    def person(self, user_id: str) -> Person | None:
+        found = self.user(user_id)
+        return _person(found) if found is not None else None
+
     def name(self, user_id: str) -> str:
-        person = self.people.get(user_id)
+        person = self.person(user_id)
         return person.name if person else user_id
 
     def channel_name(self, channel_id: str) -> str:
@@ -91,8 +102,14 @@ class Directory:
         return self._channels[channel_id]
 
     def postable(self) -> list[Person]:
-        """Members one may post as: people, not bots, not deactivated."""
-        return [p for p in self.people.values() if not p.deleted and not p.is_bot]
+        """Members one may post as: people, not bots, not deactivated (the whole workspace: one query)."""
+        rows = self._call.session.exec(
+            select(User)
+            .where(User.tenant_id == self._call.tenant.id, col(User.deleted).is_(False), col(User.is_bot).is_(False))
+            .order_by(col(User.name))
+        ).all()
+        self._users.update({row.id: row for row in rows})
+        return [_person(row) for row in rows]
 
 
 def _person(user: User) -> Person:
@@ -137,7 +154,7 @@ def _clock(ts: str, offset: int) -> tuple[str, str]:
 
 def shown(call: Call, directory: Directory, rows: list[Message], *, is_reply: bool = False) -> list[ShownMessage]:
     """Messages as the client shows them, with reactions (who reacted) and thread summaries."""
-    viewer = directory.users.get(call.user_id)
+    viewer = directory.user(call.user_id)
     offset = viewer.tz_offset if viewer is not None else 0
     bodies = messages.messages_with_extras(call, rows)
     out = []
@@ -181,7 +198,7 @@ def _reaction(body: dict[str, Any], directory: Directory, viewer: str) -> Reacti
     users = list(body.get("users") or [])
     return Reaction(
         name=str(body["name"]),
-        shown=f":{body['name']}:",
+        shown=mrkdwn.reaction(str(body["name"])),
         count=int(body.get("count", len(users))),
         users=", ".join(directory.name(u) for u in users),
         user_ids=" ".join(users),
@@ -189,12 +206,20 @@ def _reaction(body: dict[str, Any], directory: Directory, viewer: str) -> Reacti
     )
 
 
-def history(call: Call, conversation: Conversation, directory: Directory) -> list[ShownMessage]:
-    """The latest page of a conversation, oldest first (newest at the bottom, as in Slack)."""
+@dataclass
+class History:
+    """A page of a conversation, oldest first (newest at the bottom, as in Slack)."""
+
+    messages: list[ShownMessage]
+    has_more: bool  # older messages exist before the first one
+
+
+def history(call: Call, conversation: Conversation, directory: Directory, latest: str | None = None) -> History:
+    """The page of messages before `latest` (the newest page without it): conversations.history's own query."""
     page = conversations.history(
-        call, conversation, oldest=None, latest=None, inclusive=False, limit=HISTORY_LIMIT, cursor=None
+        call, conversation, oldest=None, latest=latest, inclusive=False, limit=HISTORY_LIMIT, cursor=None
     )
-    return shown(call, directory, list(reversed(page.messages)))
+    return History(shown(call, directory, list(reversed(page.messages))), page.has_more)
 
 
 def newer(call: Call, conversation: Conversation, directory: Directory, after: str) -> list[ShownMessage]:
@@ -203,6 +228,30 @@ def newer(call: Call, conversation: Conversation, directory: Directory, after: s
         call, conversation, oldest=after, latest=None, inclusive=False, limit=HISTORY_LIMIT, cursor=None
     )
     return shown(call, directory, list(reversed(page.messages)))
+
+
+def newer_replies(
+    call: Call, conversation: Conversation, directory: Directory, ts: str, after: str
+) -> list[ShownMessage]:
+    """Replies of thread `ts` posted after `after` (for the live stream), oldest first."""
+    page = conversations.replies(
+        call, conversation, ts, oldest=after, latest=None, inclusive=False, limit=HISTORY_LIMIT, cursor=None
+    )
+    found = shown(call, directory, [m for m in page.messages if m.ts != ts], is_reply=True)
+    return found
+
+
+def by_ts(call: Call, conversation: Conversation, directory: Directory, timestamps: list[str]) -> list[ShownMessage]:
+    """Messages of the conversation by ts, as shown (for live updates of reactions and reply counts)."""
+    rows = call.session.exec(
+        select(Message).where(
+            Message.tenant_id == call.tenant.id,
+            Message.channel_id == conversation.id,
+            col(Message.ts).in_(timestamps),
+            col(Message.hidden).is_(False),
+        )
+    ).all()
+    return shown(call, directory, sorted(rows, key=lambda row: row.ts_sort))
 
 
 def thread(call: Call, conversation: Conversation, directory: Directory, ts: str) -> list[ShownMessage]:
@@ -233,8 +282,9 @@ class Profile:
 
 
 def profile(directory: Directory, user_id: str) -> Profile | None:
-    user = directory.users.get(user_id)
-    if user is None:
+    user = directory.user(user_id)
+    person = directory.person(user_id)
+    if user is None or person is None:
         return None
     data = user.profile or {}
     status = " ".join(
@@ -245,7 +295,6 @@ def profile(directory: Directory, user_id: str) -> Profile | None:
         )
         if s
     )
-    person = directory.people[user_id]
     return Profile(
         id=user.id,
         name=person.name,
