@@ -50,6 +50,7 @@ fmt: install
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.scenarios
+	$(BIN)/python -m bench.ui
 
 ## The bundled scenario suite (scenarios/) against a fleet started for the run; prints `satisfaction: ...`.
 SCENARIO_ARGS ?=

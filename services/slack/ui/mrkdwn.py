@@ -10,6 +10,7 @@ message can never inject HTML.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -67,6 +68,7 @@ def _styled(plain: str) -> Markup:
     return Markup("").join(parts)
 
 
+@functools.lru_cache(maxsize=4096)  # a channel page looks the same few names up ~1,000 times
 def emoji_of(name: str) -> str | None:
     """Slack's emoji `name` (without colons) as a Unicode emoji, or None for an unknown/custom one."""
     found = emoji.emojize(f":{name}:", language="alias")
