@@ -8,8 +8,10 @@ through slack_sdk and the twins' control planes.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +202,30 @@ def test_freeze_and_advance_a_tenant_clock(
     )
     thawed = page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}").get_by_test_id("clock-now")
     expect(thawed).not_to_have_text(thawed.inner_text(), timeout=5000)
+
+
+def test_clock_changed_elsewhere_shows_without_reload(page: Page, inspector: str, dtu_slack: Any) -> None:
+    page.goto(f"{inspector}/clock")
+    row = page.get_by_test_id(f"clock-slack-{dtu_slack.tenant_id}")
+    expect(row.get_by_test_id("clock-state")).to_have_text("running")
+    page.evaluate("window.notReloaded = true")
+
+    # Frozen and advanced through the control plane (as an SDK test does), not through the page.
+    dtu_slack.control("POST", "/clock", json={"action": "freeze"}).raise_for_status()
+    expect(row.get_by_test_id("clock-state")).to_have_text("frozen")
+    expect(row.get_by_test_id("unfreeze")).to_be_visible()
+    clock = dtu_slack.advance_clock(DAY)
+    shown = datetime.fromtimestamp(clock["now"], tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    expect(row.get_by_test_id("clock-now")).to_have_text(shown)
+    # A frozen clock's offset from real time grows as real time passes: about a day ahead.
+    expect(row.get_by_test_id("clock-offset")).to_have_text(re.compile(r"^\+86[34]\d\d s$"))
+    assert page.evaluate("window.notReloaded") is True
+
+    # Unfrozen elsewhere: it runs again on the page, and its toggle offers Freeze.
+    dtu_slack.control("POST", "/clock", json={"action": "unfreeze"}).raise_for_status()
+    expect(row.get_by_test_id("clock-state")).to_have_text("running")
+    expect(row.get_by_test_id("freeze")).to_be_visible()
+    expect(row.get_by_test_id("clock-now")).not_to_have_text(row.get_by_test_id("clock-now").inner_text())
 
 
 def test_snapshot_download_and_restore_undoes_a_change(

@@ -168,6 +168,43 @@ def test_message_posted_through_the_api_appears_without_reload(page: Page, dtu_s
     assert page.evaluate("window.notReloaded") is True
 
 
+def test_message_deleted_through_the_api_leaves_without_reload(page: Page, dtu_slack: Any) -> None:
+    known = ids(dtu_slack)
+    channel = known["#engineering"]
+    client = bot(dtu_slack)
+    parent = client.chat_postMessage(channel=channel, text="Release notes draft")
+    reply = client.chat_postMessage(channel=channel, thread_ts=parent["ts"], text="Typo in the second line")
+    doomed = client.chat_postMessage(channel=channel, text="Wrong channel, sorry")
+    open_channel(page, dtu_slack, channel)
+    page.locator(f'[id="msg-{parent["ts"]}"] [data-testid="thread-summary"]').click()
+    pane = page.get_by_test_id("thread-pane")
+    expect(pane.locator(f'[data-ts="{reply["ts"]}"]')).to_contain_text("Typo in the second line")
+    shown = page.locator(f'#messages [data-ts="{doomed["ts"]}"]')
+    expect(shown).to_contain_text("Wrong channel, sorry")
+    page.evaluate("window.notReloaded = true")
+
+    # A plain message: it leaves the channel, as in Slack.
+    assert client.chat_delete(channel=channel, ts=doomed["ts"])["ok"]
+    expect(shown).to_have_count(0)
+
+    # A thread parent with replies stays as Slack's tombstone, in the channel and in the thread.
+    assert client.chat_delete(channel=channel, ts=parent["ts"])["ok"]
+    tombstone = page.locator(f'#messages [data-ts="{parent["ts"]}"]')
+    expect(tombstone.get_by_test_id("message-text")).to_have_text("This message was deleted.")
+    expect(tombstone.get_by_test_id("thread-summary")).to_have_text("1 reply")
+    expect(pane.locator(f'[data-ts="{parent["ts"]}"]')).to_contain_text("This message was deleted.")
+    [kept] = admin(dtu_slack).conversations_replies(channel=channel, ts=parent["ts"])["messages"][:1]
+    assert kept["subtype"] == "tombstone" and kept["text"] == "This message was deleted."
+
+    # Its last reply deleted, the tombstone goes too (the twin drops it, as Slack does).
+    assert client.chat_delete(channel=channel, ts=reply["ts"])["ok"]
+    expect(pane.locator(f'[data-ts="{reply["ts"]}"]')).to_have_count(0)
+    expect(tombstone).to_have_count(0)
+    history = admin(dtu_slack).conversations_history(channel=channel)["messages"]
+    assert {doomed["ts"], parent["ts"]}.isdisjoint(m["ts"] for m in history)
+    assert page.evaluate("window.notReloaded") is True
+
+
 def test_reaction_and_thread_reply_are_seen_by_the_api(
     page: Page, dtu_slack: Any, screenshot: Callable[[Page, str], Path]
 ) -> None:

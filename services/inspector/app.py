@@ -39,6 +39,7 @@ def routes() -> list[BaseRoute]:
         Route("/faults/{twin}/on", faults.fault_on, methods=["POST"]),
         Route("/faults/{twin}/off", faults.fault_off, methods=["POST"]),
         Route("/clock", clock.clock_page, methods=["GET"]),
+        Route("/clock.json", clock.clocks_json, methods=["GET"]),
         Route("/clock" + tenant, clock.clock_action, methods=["POST"]),
         Route("/snapshots", snapshots.snapshots_page, methods=["GET"]),
         Route("/snapshots" + tenant + "/snapshot.json", snapshots.take, methods=["GET"]),

@@ -1,17 +1,24 @@
-"""Tenant clocks: show (now, frozen, offset), freeze / unfreeze, advance by an amount, set."""
+"""Tenant clocks: show (now, frozen, offset), freeze / unfreeze, advance by an amount, set.
+
+The page polls `/clock.json?at=<twin>/<tenant>&...` for the clocks it shows, so a change made
+elsewhere (an SDK test's control-plane call, another tab) shows without a reload.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from services.inspector.control import ControlError
-from services.inspector.render import BadInput, back, fleet_of, number, page, text
+from services.inspector.render import BadInput, back, fleet_of, number, page, text, utc
 from services.inspector.tenants import TenantRow, fleet_tenants, gather_rows
 
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+MAX_POLLED = 200  # clocks one poll may ask for (a page lists one per tenant)
 
 
 async def clock_page(request: Request) -> Response:
@@ -27,6 +34,34 @@ async def clock_page(request: Request) -> Response:
     await gather_rows(rows, fill)
     down = [s for s in statuses if not s.up]
     return page(request, "clock.html", "/clock", title="Clock", rows=rows, down=down, units=list(UNITS))
+
+
+def shown(clock: dict[str, Any]) -> dict[str, Any]:
+    """A clock as the page shows it (the same formats as the template's)."""
+    now, offset = clock.get("now"), clock.get("offset")
+    return {
+        "now": now,
+        "frozen": bool(clock.get("frozen")),
+        "now_text": utc(now),
+        "offset_text": f"{offset:+.0f} s" if isinstance(offset, int | float) else "",
+    }
+
+
+async def clocks_json(request: Request) -> Response:
+    """The clocks named by `at=<twin>/<tenant>` (repeated), read from the control planes at once."""
+    fleet = fleet_of(request)
+    wanted = list(dict.fromkeys(request.query_params.getlist("at")))[:MAX_POLLED]
+    found: dict[str, dict[str, Any]] = {}
+
+    async def read(key: str) -> None:
+        name, _, tenant = key.partition("/")
+        try:
+            found[key] = shown(await fleet.get(name).clock(tenant))
+        except ControlError as exc:
+            found[key] = {"error": str(exc)}
+
+    await asyncio.gather(*(read(key) for key in wanted))
+    return JSONResponse({"clocks": found}, headers={"Cache-Control": "no-store"})
 
 
 def parse_instant(raw: str) -> float:

@@ -4,13 +4,16 @@ The page opens `…/live?after=<newest ts shown>&since=<oldest ts shown>` (and, 
 open, `&thread=<its ts>&thread_after=<newest reply shown>`). Every second the stream asks
 the database a few small questions (`Probe`): is there a message newer than the cursor, a
 reply newer than the thread's, have reactions, reply counts or edits changed on the messages
-shown? Only when something changed does it read through the domain code as the signed-in
-member (visibility checked again, conversations.history / conversations.replies) and render
-what changed with the page's own template:
+shown, did the shown messages' count or timestamp sum change (so one went away)? Only when
+something changed does it read through the domain code as the signed-in member (visibility
+checked again, conversations.history / conversations.replies) and render what changed with
+the page's own template:
 
 - `message`: a new channel-level message, appended to the history;
 - `reply`: a new reply of the open thread, appended to the thread pane;
-- `update`: a shown message whose reactions, reply count or text changed, replaced in place.
+- `update`: a shown message whose reactions, reply count or text changed, replaced in place
+  (a deleted thread parent with replies becomes Slack's "This message was deleted." tombstone);
+- `delete`: a shown message deleted (chat.delete), taken off the page.
 
 Whoever made the change (the Web API, a scheduled message, the UI) does not matter.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -71,6 +75,28 @@ def _newest(session: Session, tenant_id: str, channel_id: str, after: str, threa
     return session.exec(query.order_by(col(Message.ts_sort).desc()).limit(1)).first()
 
 
+def _shown(tenant_id: str, channel_id: str, since: str, thread_ts: str | None) -> Any:
+    """Which messages the page may show: the channel's since the oldest shown, and the open thread's."""
+    shown = col(Message.ts_sort) >= (parse_ts(since) or 0)
+    if thread_ts is not None:
+        shown = shown | (col(Message.thread_ts) == thread_ts)
+    return and_(col(Message.tenant_id) == tenant_id, col(Message.channel_id) == channel_id, shown)
+
+
+def _fingerprint(session: Session, where: Any) -> tuple[int, int]:
+    """How many messages may be shown, and the sum of their timestamps: one aggregate over an index.
+
+    A deletion always changes it (a message posted in the same second adds a different ts), so
+    the timestamps themselves are read only when it changed.
+    """
+    count, total = session.exec(select(func.count(), func.coalesce(func.sum(Message.ts_sort), 0)).where(where)).one()
+    return int(count), int(total)
+
+
+def _present(session: Session, where: Any) -> set[str]:
+    return set(session.exec(select(Message.ts).where(where)).all())
+
+
 def _signatures(session: Session, tenant_id: str, channel_id: str, since: str) -> dict[str, tuple[Any, ...]]:
     """What a shown message's look depends on beyond its text: reactions, replies, edits (by ts)."""
     found: dict[str, list[Any]] = {}
@@ -81,8 +107,11 @@ def _signatures(session: Session, tenant_id: str, channel_id: str, since: str) -
     ).all()
     for ts, name, user_id in reactions:
         found.setdefault(ts, []).append((name, user_id))
+    # The subtype turns "tombstone" when a parent with replies is deleted; it rides with the latest
+    # reply in one column ("ts/subtype": select's typing stops at four columns).
+    latest_and_subtype = func.coalesce(col(Message.latest_reply), "") + "/" + func.coalesce(col(Message.subtype), "")
     threads_or_edited = session.exec(
-        select(Message.ts, Message.reply_count, Message.latest_reply, Message.edited).where(
+        select(Message.ts, Message.reply_count, latest_and_subtype, Message.edited).where(
             Message.tenant_id == tenant_id,
             Message.channel_id == channel_id,
             col(Message.ts_sort) >= (parse_ts(since) or 0),
@@ -104,6 +133,8 @@ class Watch:
     thread_ts: str | None
     place: dict[str, str]
     seen: dict[str, tuple[Any, ...]] | None = None  # signatures at the last poll (None before the first)
+    fingerprint: tuple[int, int] | None = None  # count and ts sum of the messages shown, at the last poll
+    present: set[str] | None = None  # their timestamps, read again only when the fingerprint changes
 
     def poll(self, runtime: TwinRuntime, cursor: Cursor) -> tuple[Events, Cursor]:
         with runtime.store.session() as session:
@@ -114,21 +145,42 @@ class Watch:
                 else None
             )
             signatures = _signatures(session, self.user.tenant, self.channel_id, self.since)
+            deleted = self._deleted(session)
         changed = [] if self.seen is None else [ts for ts, sig in signatures.items() if self.seen.get(ts) != sig]
         changed += [ts for ts in (self.seen or {}) if ts not in signatures]  # the last reaction removed
         self.seen = signatures
-        if newest is None and newest_reply is None and not changed:
+        changed = [ts for ts in changed if ts not in deleted]
+        if newest is None and newest_reply is None and not changed and not deleted:
             return [], cursor
-        return self._render(runtime, cursor, newest, newest_reply, changed)
+        return self._render(runtime, cursor, newest, newest_reply, changed, deleted)
+
+    def _deleted(self, session: Session) -> list[str]:
+        """Messages gone since the last poll (chat.delete), found without reading them all each time."""
+        where = _shown(self.user.tenant, self.channel_id, self.since, self.thread_ts)
+        fingerprint = _fingerprint(session, where)
+        if fingerprint == self.fingerprint:
+            return []
+        present = _present(session, where)
+        gone = sorted((self.present or set()) - present)
+        self.fingerprint, self.present = fingerprint, present
+        return gone
 
     def _render(
-        self, runtime: TwinRuntime, cursor: Cursor, newest: str | None, newest_reply: str | None, changed: list[str]
+        self,
+        runtime: TwinRuntime,
+        cursor: Cursor,
+        newest: str | None,
+        newest_reply: str | None,
+        changed: list[str],
+        deleted: list[str],
     ) -> tuple[Events, Cursor]:
         fragment = TEMPLATES.env.get_template("message.html")
         events: Events = []
         with acting(runtime, self.user.tenant, self.user.id) as call:
             conversation = lookup.conversation(call, self.channel_id, by_name=False)
             directory = views.Directory(call)
+            # Only timestamps leave: nothing of a deleted message is rendered.
+            events += [("delete", {"ts": ts}) for ts in deleted]
             if newest is not None:
                 # Everything up to `newest` has been looked at: what history leaves out (thread
                 # replies) is not shown in the channel, so the cursor moves past it too.
