@@ -143,12 +143,20 @@ def test_fault_toggle_makes_the_sdk_fail_and_untoggle_heals_it(
     assert slack.chat_postMessage(channel="#eng", text="after the fault")["ok"]
 
 
-def test_bad_fault_input_shows_a_message(page: Page, inspector: str) -> None:
+def test_bad_fault_input_shows_a_message(page: Page, inspector: str, dtu_slack_server: Any) -> None:
+    def rules() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = dtu_slack_server.client.get(f"{dtu_slack_server.url}/_dtu/faults").json()[
+            "faults"
+        ]
+        return found
+
+    before = rules()
     page.goto(f"{inspector}/faults?twin=slack")
     page.get_by_test_id("glob-operation").fill("chat.*")
     page.get_by_test_id("glob-probability").fill("lots")
     page.get_by_test_id("glob-form").get_by_role("button", name="Add rule").click()
     expect(page.locator(".alert")).to_contain_text("probability: 'lots' is not a number")
+    assert rules() == before  # refused: no rule reached the twin
 
 
 def test_freeze_and_advance_a_tenant_clock(

@@ -79,9 +79,7 @@ def when(ts: float | None) -> str:
 
 def person(call: JiraCall, account_id: str | None) -> Person | None:
     row = lookup.user_or_none(call, account_id)
-    if row is None:
-        return None
-    return Person(row.account_id, row.display_name or row.email, row.email, row.active)
+    return None if row is None else person_of(row)
 
 
 def person_of(row: User) -> Person:

@@ -60,10 +60,6 @@ async def list_apps(request: Request) -> Response:
     )
 
 
-def _app_path(app: dict[str, Any]) -> str:
-    return f"/admin/app/{app['name']}/instance/{app['id']}"
-
-
 async def show_app(request: Request) -> Response:
     who = looking(request)
     if not isinstance(who, Viewer):
